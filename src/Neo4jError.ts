@@ -1,0 +1,267 @@
+/**
+ * The closed set of errors this driver fails with, as `Data.TaggedError` classes: catch them by
+ * tag with `Effect.catchTag`. Each carries a `message`, the server's `code` and GQL fields when
+ * the server sent them, and a `retriable` flag that transaction functions consult.
+ *
+ * Secrets never appear here: credentials are `Redacted` and no error copies them.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+
+/**
+ * The fields a server FAILURE carries (GQL fields from Bolt 5.7).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerFailure {
+  readonly message: string
+  /** Neo4j status code, for example `Neo.ClientError.Statement.SyntaxError` */
+  readonly code?: string
+  /** GQLSTATUS, for example `42001` */
+  readonly gqlStatus?: string
+  /** GQL status description */
+  readonly description?: string
+  /** GQL diagnostic record */
+  readonly diagnosticRecord?: Readonly<Record<string, unknown>>
+  /** The failure that caused this one (GQL `cause`), when the server nests them */
+  readonly cause?: unknown
+}
+
+/**
+ * Bad credentials, or an auth scheme the server refuses (`Neo.ClientError.Security.Unauthorized`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthenticationError extends Data.TaggedError("AuthenticationError")<ServerFailure> {
+  /** Never retried: new credentials are needed. */
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The server ended an authorization (`Neo.ClientError.Security.AuthorizationExpired`); the work
+ * can be retried on a fresh connection.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationExpiredError")<ServerFailure> {
+  get retriable(): boolean {
+    return true
+  }
+}
+
+/**
+ * The auth token expired (`Neo.ClientError.Security.TokenExpired`); retriable once a token
+ * manager supplies a new one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenExpiredError extends Data.TaggedError("TokenExpiredError")<ServerFailure> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * Why a server could not be used.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServiceUnavailableReason = "Connect" | "Read" | "Write" | "Closed" | "Timeout" | "NoRouters"
+
+/**
+ * The server cannot be reached or the connection was lost.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailableError")<{
+  readonly message: string
+  readonly reason: ServiceUnavailableReason
+  /** host:port */
+  readonly address?: string
+  readonly cause?: unknown
+}> {
+  get retriable(): boolean {
+    return true
+  }
+}
+
+/**
+ * A cluster member went away mid-session; the work can be retried elsewhere.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SessionExpiredError extends Data.TaggedError("SessionExpiredError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {
+  get retriable(): boolean {
+    return true
+  }
+}
+
+/**
+ * The peer does not speak Bolt as expected: garbled bytes, an unexpected message, no common
+ * version, or an HTTP server on the Bolt port.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ProtocolError extends Data.TaggedError("ProtocolError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The server's transient class (`Neo.TransientError.*`): retrying may succeed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransientError extends Data.TaggedError("TransientError")<ServerFailure> {
+  /** True except for `Transaction.Terminated` and `Transaction.LockClientStopped`, which are user-driven. */
+  get retriable(): boolean {
+    return (
+      this.code !== "Neo.TransientError.Transaction.Terminated" &&
+      this.code !== "Neo.TransientError.Transaction.LockClientStopped"
+    )
+  }
+}
+
+/**
+ * The server's client class (`Neo.ClientError.*`): the request was wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientError extends Data.TaggedError("ClientError")<ServerFailure> {
+  /** True only for cluster role changes that a fresh routing table fixes. */
+  get retriable(): boolean {
+    return (
+      this.code === "Neo.ClientError.Cluster.NotALeader" ||
+      this.code === "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
+    )
+  }
+}
+
+/**
+ * The server's database class (`Neo.DatabaseError.*`): the server failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DatabaseError extends Data.TaggedError("DatabaseError")<ServerFailure> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * No connection became available within the acquisition timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionAcquisitionTimeoutError extends Data.TaggedError("ConnectionAcquisitionTimeoutError")<{
+  readonly message: string
+}> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * A result was read after its transaction or session ended.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResultConsumedError extends Data.TaggedError("ResultConsumedError")<{ readonly message: string }> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The connection died during COMMIT: the transaction may or may not have been committed, so it
+ * is never retried blindly.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class IncompleteCommitError extends Data.TaggedError("IncompleteCommitError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * Bad configuration on our side: a malformed URI, an unknown scheme, an invalid option.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidConfigError extends Data.TaggedError("InvalidConfigError")<{ readonly message: string }> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * A parameter value that cannot be sent (a function, a symbol, an integer beyond int64, ...).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidParameterError extends Data.TaggedError("InvalidParameterError")<{ readonly message: string }> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * Every error this driver fails with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Neo4jError =
+  | AuthenticationError
+  | AuthorizationExpiredError
+  | TokenExpiredError
+  | ServiceUnavailableError
+  | SessionExpiredError
+  | ProtocolError
+  | TransientError
+  | ClientError
+  | DatabaseError
+  | ConnectionAcquisitionTimeoutError
+  | ResultConsumedError
+  | IncompleteCommitError
+  | InvalidConfigError
+  | InvalidParameterError
+
+/**
+ * Whether a failure is worth retrying in a transaction function.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetriable = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "retriable" in error && (error as { retriable: unknown }).retriable === true

@@ -1,0 +1,25 @@
+/** PackStream v1 marker bytes (spec: packstream/index.adoc). */
+export const NULL = 0xc0
+export const FALSE = 0xc2
+export const TRUE = 0xc3
+export const INT_8 = 0xc8
+export const INT_16 = 0xc9
+export const INT_32 = 0xca
+export const INT_64 = 0xcb
+export const FLOAT_64 = 0xc1
+export const BYTES_8 = 0xcc
+export const BYTES_16 = 0xcd
+export const BYTES_32 = 0xce
+export const TINY_STRING = 0x80
+export const STRING_8 = 0xd0
+export const STRING_16 = 0xd1
+export const STRING_32 = 0xd2
+export const TINY_LIST = 0x90
+export const LIST_8 = 0xd4
+export const LIST_16 = 0xd5
+export const LIST_32 = 0xd6
+export const TINY_MAP = 0xa0
+export const MAP_8 = 0xd8
+export const MAP_16 = 0xd9
+export const MAP_32 = 0xda
+export const TINY_STRUCT = 0xb0

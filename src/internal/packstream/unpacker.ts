@@ -1,0 +1,287 @@
+/**
+ * PackStream v1 decoder: a cursor over one message's bytes. Plain synchronous code: no Effect,
+ * no I/O, no graph types (structures go to a hydration hook). Throws one `PackStreamError` on
+ * truncated or garbled input.
+ *
+ * Safety: every length prefix is checked against the bytes present before anything is
+ * allocated, so a 2^31 length with 10 bytes of data fails instead of allocating 2 GB.
+ *
+ * Integer policy: a safe integer decodes to `number`, anything beyond to `bigint`; with
+ * `useBigInt` every Integer decodes to `bigint`.
+ */
+import { fail } from "./errors.js"
+import * as M from "./markers.js"
+import { Structure } from "./structure.js"
+
+/** Turns a decoded structure into a value; the default keeps the `Structure`. */
+export type Hydrator = (signature: number, fields: Array<unknown>) => unknown
+
+const defaultHydrator: Hydrator = (signature, fields) => new Structure(signature, fields)
+
+const decoder = new TextDecoder("utf-8", { fatal: false })
+
+/** Nesting deeper than this is refused (a stack overflow is not a typed error). */
+const MAX_DEPTH = 1000
+
+/**
+ * Decodes values from `bytes[offset, end)`.
+ *
+ * @since 0.1.0
+ */
+export class Unpacker {
+  bytes: Uint8Array
+  view: DataView
+  pos: number
+  end: number
+  hydrate: Hydrator
+  useBigInt: boolean
+  private depth = 0
+
+  constructor(bytes: Uint8Array, hydrate: Hydrator = defaultHydrator, useBigInt = false) {
+    this.bytes = bytes
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.pos = 0
+    this.end = bytes.length
+    this.hydrate = hydrate
+    this.useBigInt = useBigInt
+  }
+
+  /** Points the cursor at new bytes, keeping the hooks. */
+  reset(bytes: Uint8Array): void {
+    this.bytes = bytes
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.pos = 0
+    this.end = bytes.length
+    this.depth = 0
+  }
+
+  /** Bytes not yet read. */
+  remaining(): number {
+    return this.end - this.pos
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.end) {
+      fail(`truncated PackStream data: need ${n} more bytes at offset ${this.pos}, have ${this.end - this.pos}`)
+    }
+  }
+
+  private u8(): number {
+    if (this.pos >= this.end) fail(`truncated PackStream data at offset ${this.pos}`)
+    return this.bytes[this.pos++]!
+  }
+
+  private u16(): number {
+    this.need(2)
+    const v = this.view.getUint16(this.pos)
+    this.pos += 2
+    return v
+  }
+
+  private u32(): number {
+    this.need(4)
+    const v = this.view.getUint32(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  /** Reads the marker of a structure and returns its [size, signature]; fails on anything else. */
+  structHeader(): [number, number] {
+    const m = this.u8()
+    if ((m & 0xf0) !== M.TINY_STRUCT) fail(`expected a structure, got marker 0x${hex(m)}`)
+    return [m & 0x0f, this.u8()]
+  }
+
+  /** Decodes the next value. */
+  unpack(): unknown {
+    const m = this.u8()
+    if (m < 0x80) return this.useBigInt ? BigInt(m) : m
+    if (m >= 0xf0) return this.useBigInt ? BigInt(m - 0x100) : m - 0x100
+    switch (m & 0xf0) {
+      case M.TINY_STRING:
+        return this.string(m & 0x0f)
+      case M.TINY_LIST:
+        return this.list(m & 0x0f)
+      case M.TINY_MAP:
+        return this.map(m & 0x0f)
+      case M.TINY_STRUCT:
+        return this.struct(m & 0x0f)
+    }
+    switch (m) {
+      case M.NULL:
+        return null
+      case M.FALSE:
+        return false
+      case M.TRUE:
+        return true
+      case M.INT_8: {
+        this.need(1)
+        return this.int(this.view.getInt8(this.pos++))
+      }
+      case M.INT_16: {
+        this.need(2)
+        const v = this.view.getInt16(this.pos)
+        this.pos += 2
+        return this.int(v)
+      }
+      case M.INT_32: {
+        this.need(4)
+        const v = this.view.getInt32(this.pos)
+        this.pos += 4
+        return this.int(v)
+      }
+      case M.INT_64:
+        return this.int64()
+      case M.FLOAT_64: {
+        this.need(8)
+        const v = this.view.getFloat64(this.pos)
+        this.pos += 8
+        return v
+      }
+      case M.BYTES_8:
+        return this.byteArray(this.u8())
+      case M.BYTES_16:
+        return this.byteArray(this.u16())
+      case M.BYTES_32:
+        return this.byteArray(this.u32())
+      case M.STRING_8:
+        return this.string(this.u8())
+      case M.STRING_16:
+        return this.string(this.u16())
+      case M.STRING_32:
+        return this.string(this.u32())
+      case M.LIST_8:
+        return this.list(this.u8())
+      case M.LIST_16:
+        return this.list(this.u16())
+      case M.LIST_32:
+        return this.list(this.u32())
+      case M.MAP_8:
+        return this.map(this.u8())
+      case M.MAP_16:
+        return this.map(this.u16())
+      case M.MAP_32:
+        return this.map(this.u32())
+      default:
+        return fail(`unknown PackStream marker 0x${hex(m)} at offset ${this.pos - 1}`)
+    }
+  }
+
+  private int(v: number): number | bigint {
+    return this.useBigInt ? BigInt(v) : v
+  }
+
+  private int64(): number | bigint {
+    this.need(8)
+    const hi = this.view.getInt32(this.pos)
+    const lo = this.view.getUint32(this.pos + 4)
+    if (!this.useBigInt && hi >= -0x200000 && hi < 0x200000) {
+      // |value| < 2^53: exact as a double
+      const v = hi * 0x100000000 + lo
+      if (Number.isSafeInteger(v)) {
+        this.pos += 8
+        return v
+      }
+    }
+    const v = this.view.getBigInt64(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  private byteArray(size: number): Uint8Array {
+    this.need(size)
+    const out = this.bytes.slice(this.pos, this.pos + size)
+    this.pos += size
+    return out
+  }
+
+  /** Reads a string of `size` UTF-8 bytes; short ASCII strings skip the TextDecoder. */
+  string(size: number): string {
+    this.need(size)
+    const bytes = this.bytes
+    let p = this.pos
+    const end = p + size
+    if (size < 24) {
+      let s = ""
+      for (; p < end; p++) {
+        const c = bytes[p]!
+        if (c >= 0x80) break
+        s += String.fromCharCode(c)
+      }
+      if (p === end) {
+        this.pos = end
+        return s
+      }
+      p = this.pos
+    }
+    this.pos = end
+    return decoder.decode(bytes.subarray(p, end))
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) fail(`PackStream nesting deeper than ${MAX_DEPTH}`)
+  }
+
+  list(size: number): Array<unknown> {
+    // each item takes at least one byte: a larger count cannot be honest
+    this.need(size)
+    this.enter()
+    const out = new Array<unknown>(size)
+    for (let i = 0; i < size; i++) out[i] = this.unpack()
+    this.depth--
+    return out
+  }
+
+  map(size: number): Record<string, unknown> {
+    this.need(size * 2)
+    this.enter()
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < size; i++) {
+      const key = this.key()
+      const value = this.unpack()
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+      else out[key] = value
+    }
+    this.depth--
+    return out
+  }
+
+  private key(): string {
+    const m = this.u8()
+    if ((m & 0xf0) === M.TINY_STRING) return this.string(m & 0x0f)
+    switch (m) {
+      case M.STRING_8:
+        return this.string(this.u8())
+      case M.STRING_16:
+        return this.string(this.u16())
+      case M.STRING_32:
+        return this.string(this.u32())
+      default:
+        return fail(`map key must be a string, got marker 0x${hex(m)} at offset ${this.pos - 1}`)
+    }
+  }
+
+  private struct(size: number): unknown {
+    const signature = this.u8()
+    this.need(size)
+    this.enter()
+    const fields = new Array<unknown>(size)
+    for (let i = 0; i < size; i++) fields[i] = this.unpack()
+    this.depth--
+    return this.hydrate(signature, fields)
+  }
+}
+
+const hex = (b: number): string => b.toString(16).padStart(2, "0").toUpperCase()
+
+/**
+ * Decodes exactly one value from `bytes`; trailing bytes are an error.
+ *
+ * @since 0.1.0
+ */
+export const unpack = (bytes: Uint8Array, hydrate?: Hydrator, useBigInt = false): unknown => {
+  const u = new Unpacker(bytes, hydrate, useBigInt)
+  const v = u.unpack()
+  if (u.remaining() !== 0) fail(`${u.remaining()} trailing bytes after the PackStream value`)
+  return v
+}

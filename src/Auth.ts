@@ -1,0 +1,128 @@
+/**
+ * Authentication tokens, as in the official drivers (`neo4j.auth.basic(...)`), with every secret
+ * held as a `Redacted` until it is packed into HELLO or LOGON. A token prints as
+ * `AuthToken(basic, neo4j)`: never the secret, whether through `toString`, `JSON.stringify` or a log.
+ *
+ * @since 0.1.0
+ */
+import { Redacted } from "effect"
+
+const TypeId: unique symbol = Symbol.for("effect-neo4j/AuthToken")
+
+/**
+ * An authentication token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthToken {
+  readonly [TypeId]: typeof TypeId
+  /** "basic", "bearer", "kerberos", "none" or a custom scheme */
+  readonly scheme: string
+  readonly principal?: string
+  readonly credentials?: Redacted.Redacted<string>
+  readonly realm?: string
+  readonly parameters?: Readonly<Record<string, unknown>>
+}
+
+const proto = {
+  toString(this: AuthToken) {
+    return this.principal === undefined ? `AuthToken(${this.scheme})` : `AuthToken(${this.scheme}, ${this.principal})`
+  },
+  toJSON(this: AuthToken) {
+    return { scheme: this.scheme, principal: this.principal, credentials: "<redacted>" }
+  },
+  [Symbol.for("nodejs.util.inspect.custom")](this: AuthToken) {
+    return (this as unknown as { toString(): string }).toString()
+  }
+}
+
+const make = (fields: Omit<AuthToken, typeof TypeId>): AuthToken =>
+  Object.assign(Object.create(proto), { [TypeId]: TypeId }, fields) as AuthToken
+
+const secret = (s: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
+  Redacted.isRedacted(s) ? s : Redacted.make(s)
+
+/**
+ * Username and password.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const basic = (
+  username: string,
+  password: string | Redacted.Redacted<string>,
+  realm?: string
+): AuthToken =>
+  make({ scheme: "basic", principal: username, credentials: secret(password), ...(realm ? { realm } : {}) })
+
+/**
+ * A bearer token (SSO).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bearer = (token: string | Redacted.Redacted<string>): AuthToken =>
+  make({ scheme: "bearer", credentials: secret(token) })
+
+/**
+ * A base64-encoded Kerberos ticket.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const kerberos = (ticket: string | Redacted.Redacted<string>): AuthToken =>
+  make({ scheme: "kerberos", principal: "", credentials: secret(ticket) })
+
+/**
+ * No authentication (a server with auth disabled).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const none = (): AuthToken => make({ scheme: "none" })
+
+/**
+ * A custom scheme for server auth plugins.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const custom = (
+  principal: string,
+  credentials: string | Redacted.Redacted<string>,
+  realm: string,
+  scheme: string,
+  parameters?: Readonly<Record<string, unknown>>
+): AuthToken =>
+  make({
+    scheme,
+    principal,
+    credentials: secret(credentials),
+    realm,
+    ...(parameters ? { parameters } : {})
+  })
+
+/**
+ * Whether a value is an AuthToken.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isAuthToken = (u: unknown): u is AuthToken => typeof u === "object" && u !== null && TypeId in u
+
+/**
+ * The token's fields as Bolt sends them (HELLO before 5.1, LOGON from 5.1). The credentials stay
+ * `Redacted`: the message encoder unwraps them at pack time.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toWire = (token: AuthToken): Record<string, unknown> => {
+  const out: Record<string, unknown> = { scheme: token.scheme }
+  if (token.principal !== undefined) out.principal = token.principal
+  if (token.credentials !== undefined) out.credentials = token.credentials
+  if (token.realm !== undefined) out.realm = token.realm
+  if (token.parameters !== undefined) out.parameters = token.parameters
+  return out
+}

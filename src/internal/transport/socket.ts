@@ -1,0 +1,242 @@
+/**
+ * Bytes over TCP and TLS. Knows nothing of Bolt.
+ *
+ * Reads are pull-based: the Node socket stays in paused mode and `read` takes what is buffered,
+ * waiting on 'readable' only when nothing is. So TCP backpressure holds: a consumer that stops
+ * pulling stops the server (the push-based `Socket.run` of @effect/platform buffers without
+ * bound, see DESIGN.md). This is the same pause + 'readable' + read() protocol as
+ * `NodeStream.fromReadable`, written directly so that a read costs one call instead of a trip
+ * through a Channel, which matters at a million records a second.
+ */
+import { Effect } from "effect"
+import * as net from "node:net"
+import * as tls from "node:tls"
+import { ServiceUnavailableError } from "../../Neo4jError.js"
+
+/**
+ * TLS settings for one connection.
+ *
+ * @since 0.1.0
+ */
+export interface TlsOptions {
+  /** false for `+ssc`: any certificate is accepted */
+  readonly rejectUnauthorized: boolean
+  /** custom trusted CAs (PEM); the system CAs otherwise */
+  readonly ca?: ReadonlyArray<string | Uint8Array>
+  /** SNI; the host by default */
+  readonly servername?: string
+}
+
+/**
+ * Where and how to connect.
+ *
+ * @since 0.1.0
+ */
+export interface ConnectOptions {
+  readonly host: string
+  readonly port: number
+  readonly tls?: TlsOptions | undefined
+  /** milliseconds; 30 000 by default */
+  readonly connectTimeout?: number | undefined
+}
+
+/**
+ * A connected socket with pull-based reads.
+ *
+ * @since 0.1.0
+ */
+export interface ByteSocket {
+  /** "host:port" */
+  readonly address: string
+  /** The next bytes; `undefined` at end of stream. */
+  readonly read: Effect.Effect<Uint8Array | undefined, ServiceUnavailableError>
+  /** Writes bytes, waiting for 'drain' when the kernel buffer is full. */
+  readonly write: (bytes: Uint8Array) => Effect.Effect<void, ServiceUnavailableError>
+  /** Closes the socket at once. Idempotent. */
+  readonly destroy: Effect.Effect<void>
+  /** Whether the socket is closed or failed. */
+  readonly isClosed: () => boolean
+  /** Sets or clears (0) an idle read timeout in milliseconds (the server's recv-timeout hint). */
+  readonly setReadTimeout: (ms: number) => void
+}
+
+/** host:port, with brackets for IPv6 */
+export const formatAddress = (host: string, port: number): string =>
+  host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
+
+const describeError = (err: unknown): string => {
+  const e = err as { code?: string; message?: string }
+  return e?.message ?? String(err)
+}
+
+/**
+ * Opens a TCP or TLS socket in the current scope; the scope's close destroys it.
+ *
+ * @since 0.1.0
+ */
+export const connect = (options: ConnectOptions) => Effect.acquireRelease(open(options), (s) => s.destroy)
+
+const open = (options: ConnectOptions): Effect.Effect<ByteSocket, ServiceUnavailableError> => {
+  const address = formatAddress(options.host, options.port)
+  const timeout = options.connectTimeout ?? 30_000
+  return Effect.async<ByteSocket, ServiceUnavailableError>((resume) => {
+    const t = options.tls
+    const sock: net.Socket = t ? tls.connect(tlsOptions(options, t)) : net.connect({ host: options.host, port: options.port })
+    const timer = setTimeout(() => {
+      cleanup()
+      sock.destroy()
+      resume(
+        Effect.fail(
+          new ServiceUnavailableError({
+            reason: "Timeout",
+            address,
+            message: `could not connect to ${address} within ${timeout} ms`
+          })
+        )
+      )
+    }, timeout)
+    const onError = (err: unknown) => {
+      cleanup()
+      sock.destroy()
+      const tlsFailure = t !== undefined && isTlsError(err)
+      resume(
+        Effect.fail(
+          new ServiceUnavailableError({
+            reason: "Connect",
+            address,
+            message: tlsFailure
+              ? `TLS handshake with ${address} failed: ${describeError(err)}`
+              : `could not connect to ${address}: ${describeError(err)}`,
+            cause: err
+          })
+        )
+      )
+    }
+    const onConnect = () => {
+      cleanup()
+      sock.setNoDelay(true)
+      sock.setKeepAlive(true)
+      resume(Effect.succeed(wrap(sock, address)))
+    }
+    const cleanup = () => {
+      clearTimeout(timer)
+      sock.off("error", onError)
+      sock.off(t ? "secureConnect" : "connect", onConnect)
+    }
+    sock.on("error", onError)
+    sock.on(t ? "secureConnect" : "connect", onConnect)
+    return Effect.sync(() => {
+      cleanup()
+      sock.destroy()
+    })
+  })
+}
+
+const tlsOptions = (options: ConnectOptions, t: TlsOptions): tls.ConnectionOptions => {
+  const o: tls.ConnectionOptions = { host: options.host, port: options.port, rejectUnauthorized: t.rejectUnauthorized }
+  // SNI carries a host name, never an IP address
+  const servername = t.servername ?? (net.isIP(options.host) ? undefined : options.host)
+  if (servername !== undefined) o.servername = servername
+  if (t.ca) o.ca = t.ca.map((c) => (typeof c === "string" ? c : Buffer.from(c)))
+  return o
+}
+
+const isTlsError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown })?.code
+  return (
+    typeof code === "string" &&
+    (code.includes("CERT") || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code.includes("SELF_SIGNED"))
+  )
+}
+
+const wrap = (sock: net.Socket, address: string): ByteSocket => {
+  let ended = false
+  let failure: ServiceUnavailableError | undefined
+  let waiter: (() => void) | undefined
+  const wake = () => {
+    const w = waiter
+    waiter = undefined
+    w?.()
+  }
+  sock.on("readable", wake)
+  sock.on("end", () => {
+    ended = true
+    wake()
+  })
+  sock.on("error", (err) => {
+    failure ??= new ServiceUnavailableError({
+      reason: "Read",
+      address,
+      message: `connection to ${address} failed: ${describeError(err)}`,
+      cause: err
+    })
+    wake()
+  })
+  sock.on("close", () => {
+    ended = true
+    wake()
+  })
+  sock.on("timeout", () => {
+    failure ??= new ServiceUnavailableError({
+      reason: "Timeout",
+      address,
+      message: `no data from ${address} within the connection's read timeout`
+    })
+    sock.destroy()
+    wake()
+  })
+
+  const read: Effect.Effect<Uint8Array | undefined, ServiceUnavailableError> = Effect.suspend(() => {
+    const b = sock.read() as Buffer | null
+    if (b !== null) return Effect.succeed(b)
+    if (failure) return Effect.fail(failure)
+    if (ended || sock.destroyed) return Effect.succeed(undefined)
+    return Effect.async<void>((resume) => {
+      waiter = () => resume(Effect.void)
+      return Effect.sync(() => {
+        waiter = undefined
+      })
+    }).pipe(Effect.zipRight(read))
+  })
+
+  const write = (bytes: Uint8Array): Effect.Effect<void, ServiceUnavailableError> =>
+    Effect.suspend(() => {
+      if (failure) return Effect.fail(failure)
+      if (sock.destroyed || sock.writableEnded) {
+        return Effect.fail(
+          new ServiceUnavailableError({ reason: "Write", address, message: `connection to ${address} is closed` })
+        )
+      }
+      if (sock.write(bytes)) return Effect.void
+      return Effect.async<void, ServiceUnavailableError>((resume) => {
+        const done = () => {
+          sock.off("drain", done)
+          sock.off("close", done)
+          resume(
+            sock.destroyed && failure
+              ? Effect.fail(failure)
+              : Effect.void
+          )
+        }
+        sock.on("drain", done)
+        sock.on("close", done)
+        return Effect.sync(() => {
+          sock.off("drain", done)
+          sock.off("close", done)
+        })
+      })
+    })
+
+  return {
+    address,
+    read,
+    write,
+    destroy: Effect.sync(() => {
+      if (!sock.destroyed) sock.destroy()
+    }),
+    isClosed: () => sock.destroyed || ended || failure !== undefined,
+    setReadTimeout: (ms) => {
+      sock.setTimeout(ms)
+    }
+  }
+}

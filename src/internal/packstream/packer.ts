@@ -19,6 +19,9 @@ export type Dehydrator = (value: object) => Structure | undefined
 
 const encoder = new TextEncoder()
 
+/** Nesting deeper than this is refused (the decoder refuses it too; a cycle must not overflow the stack). */
+const MAX_DEPTH = 1000
+
 /** UTF-8 byte length of a JS string (surrogate pairs count 4, lone surrogates 3 as U+FFFD). */
 export const utf8Length = (s: string): number => {
   let n = 0
@@ -58,6 +61,7 @@ export class Packer {
   view: DataView
   length = 0
   dehydrate: Dehydrator | undefined
+  private depth = 0
 
   constructor(initialSize = 1024, dehydrate?: Dehydrator) {
     this.buffer = new Uint8Array(initialSize)
@@ -244,43 +248,71 @@ export class Packer {
 
   structHeader(size: number, signature: number): void {
     if (size > 15) fail(`structure with ${size} fields (at most 15)`)
+    if (!(Number.isInteger(signature) && signature >= 0 && signature <= 0x7f)) {
+      fail(`structure tag ${signature} is outside 0..127`)
+    }
     this.ensure(2)
     this.buffer[this.length] = M.TINY_STRUCT | size
     this.buffer[this.length + 1] = signature
     this.length += 2
   }
 
+  private enter(): void {
+    if (this.depth >= MAX_DEPTH) fail(`value nested deeper than ${MAX_DEPTH} levels (is it cyclic?)`)
+    this.depth++
+  }
+
   packList(list: ReadonlyArray<unknown>): void {
-    this.listHeader(list.length)
-    for (let i = 0; i < list.length; i++) this.pack(list[i])
+    this.enter()
+    try {
+      this.listHeader(list.length)
+      for (let i = 0; i < list.length; i++) this.pack(list[i])
+    } finally {
+      this.depth--
+    }
   }
 
   /** A map from a plain object; entries whose value is `undefined` are left out. */
   packMap(obj: { readonly [key: string]: unknown }): void {
-    let size = 0
-    for (const k in obj) if (obj[k] !== undefined) size++
-    this.mapHeader(size)
-    for (const k in obj) {
-      const v = obj[k]
-      if (v === undefined) continue
-      this.packString(k)
-      this.pack(v)
+    this.enter()
+    try {
+      let size = 0
+      for (const k in obj) if (obj[k] !== undefined) size++
+      this.mapHeader(size)
+      for (const k in obj) {
+        const v = obj[k]
+        if (v === undefined) continue
+        this.packString(k)
+        this.pack(v)
+      }
+    } finally {
+      this.depth--
     }
   }
 
   /** A map from a JS `Map`, whose keys must be strings. */
   packEntries(map: ReadonlyMap<unknown, unknown>): void {
-    this.mapHeader(map.size)
-    for (const [k, v] of map) {
-      if (typeof k !== "string") fail(`map keys must be strings, got ${describe(k)}`)
-      this.packString(k as string)
-      this.pack(v)
+    this.enter()
+    try {
+      this.mapHeader(map.size)
+      for (const [k, v] of map) {
+        if (typeof k !== "string") fail(`map keys must be strings, got ${describe(k)}`)
+        this.packString(k as string)
+        this.pack(v)
+      }
+    } finally {
+      this.depth--
     }
   }
 
   packStructure(s: Structure): void {
-    this.structHeader(s.fields.length, s.signature)
-    for (let i = 0; i < s.fields.length; i++) this.pack(s.fields[i])
+    this.enter()
+    try {
+      this.structHeader(s.fields.length, s.signature)
+      for (let i = 0; i < s.fields.length; i++) this.pack(s.fields[i])
+    } finally {
+      this.depth--
+    }
   }
 
   /** Packs any supported value; throws `PackStreamError` naming the unsupported ones. */

@@ -1,0 +1,63 @@
+/**
+ * The folder tree shows the layers; this test keeps imports pointing downward only:
+ * packstream <- bolt <- connection (with transport beside bolt) <- higher layers.
+ * Public value modules (Graph, Temporal, Spatial, Vector, Record, Neo4jError, Auth) are leaves.
+ */
+import { describe, expect, it } from "vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+
+const root = path.resolve(__dirname, "../src")
+
+const files = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []
+  )
+
+const importsOf = (file: string): Array<string> => {
+  const text = fs.readFileSync(file, "utf8")
+  const out: Array<string> = []
+  for (const m of text.matchAll(/(?:import|export)[^"']*?from\s+["']([^"']+)["']/g)) {
+    const spec = m[1]!
+    if (spec.startsWith(".")) out.push(path.relative(root, path.resolve(path.dirname(file), spec)).replace(/\.js$/, ""))
+  }
+  return out
+}
+
+const LEAVES = ["Neo4jError", "Graph", "Temporal", "Spatial", "Vector", "Record", "Auth"]
+
+/** What each layer may import, by path prefix relative to src/. */
+const allowed: Record<string, Array<string>> = {
+  "internal/packstream": ["internal/packstream"],
+  "internal/bolt": ["internal/packstream", "internal/bolt", ...LEAVES],
+  "internal/transport": ["internal/transport", ...LEAVES],
+  "internal/connection": ["internal/packstream", "internal/bolt", "internal/transport", "internal/connection", ...LEAVES],
+  testing: ["internal/packstream", "internal/bolt", "testing", ...LEAVES]
+}
+
+const layerOf = (rel: string): string | undefined =>
+  Object.keys(allowed).find((l) => rel === l || rel.startsWith(l + "/"))
+
+describe("architecture", () => {
+  it("imports only point down the layers", () => {
+    const violations: Array<string> = []
+    let checked = 0
+    for (const file of files(root)) {
+      const rel = path.relative(root, file).replace(/\.ts$/, "")
+      const layer = layerOf(rel)
+      const isLeaf = LEAVES.includes(rel)
+      for (const imp of importsOf(file)) {
+        checked++
+        if (isLeaf) {
+          if (!LEAVES.includes(imp)) violations.push(`${rel} (a leaf) imports ${imp}`)
+          continue
+        }
+        if (layer === undefined) continue
+        const ok = allowed[layer]!.some((p) => imp === p || imp.startsWith(p + "/"))
+        if (!ok) violations.push(`${rel} (${layer}) imports ${imp}`)
+      }
+    }
+    expect(checked).toBeGreaterThan(10)
+    expect(violations).toEqual([])
+  })
+})

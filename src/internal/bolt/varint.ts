@@ -19,13 +19,15 @@ export const encodeVarInt = (value: bigint | number): Uint8Array => {
 
 /**
  * Decodes a VarInt at `offset`. Returns the value and the bytes it took, or `undefined` when the
- * bytes end first (read more and try again). Throws a RangeError past 10 bytes (beyond 64 bits).
+ * bytes end first (read more and try again). Throws a RangeError past 10 bytes or beyond 64 bits.
  */
 export const decodeVarInt = (bytes: Uint8Array, offset = 0): { readonly value: bigint; readonly size: number } | undefined => {
   let value = 0n
   let shift = 0n
   for (let i = offset; i < bytes.length; i++) {
     const b = bytes[i]!
+    // the tenth byte holds bit 63 only; anything more is beyond 64 bits
+    if (i - offset === 9 && (b & 0x7e) !== 0) throw new RangeError("VarInt beyond 64 bits")
     value |= BigInt(b & 0x7f) << shift
     if ((b & 0x80) === 0) return { value, size: i - offset + 1 }
     shift += 7n

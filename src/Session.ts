@@ -1,0 +1,87 @@
+/**
+ * Sessions, as in the official drivers: a causally chained sequence of transactions. A session
+ * is scoped: it cannot leak; when its scope closes, its open result is finished and its
+ * connection returned.
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Schedule, Scope } from "effect"
+import type { BookmarkManager, Bookmarks } from "./Bookmarks.js"
+import type { Neo4jError } from "./Neo4jError.js"
+import type { Result } from "./Result.js"
+import type { ManagedTransaction, Transaction, TransactionConfig } from "./Transaction.js"
+
+/**
+ * READ or WRITE: where a cluster sends the work.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AccessMode = "READ" | "WRITE"
+
+/**
+ * Session settings, with the official drivers' names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionConfig {
+  /** the database; the driver's default, or the user's home database */
+  readonly database?: string | undefined
+  /** for `run` and `beginTransaction`: WRITE by default */
+  readonly defaultAccessMode?: AccessMode | undefined
+  /** bookmarks the first transaction waits for */
+  readonly bookmarks?: Bookmarks | undefined
+  /** shares bookmarks with other sessions */
+  readonly bookmarkManager?: BookmarkManager | undefined
+  /** run as this user (impersonation) instead of opening a driver per user */
+  readonly impersonatedUser?: string | undefined
+  /** records per PULL; the driver's fetchSize by default */
+  readonly fetchSize?: number | undefined
+}
+
+/**
+ * Options of a transaction function call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TransactionFunctionConfig extends TransactionConfig {
+  /**
+   * Replaces the retry schedule for this call. It receives the failure of each attempt; the
+   * default retries retriable errors with exponential back-off under a strict time cap.
+   */
+  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/**
+ * A session.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Session {
+  /**
+   * An auto-commit query. Its connection is held until the result is read (or the session's
+   * next call, or its close, finishes it).
+   */
+  readonly run: (
+    query: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    config?: TransactionConfig
+  ) => Effect.Effect<Result, Neo4jError>
+  /** An explicit transaction, rolled back when the scope closes unless committed. */
+  readonly beginTransaction: (config?: TransactionConfig) => Effect.Effect<Transaction, Neo4jError, Scope.Scope>
+  /** A read transaction function: committed by the driver, retried on retriable failures. */
+  readonly executeRead: <A, E, R>(
+    work: (tx: ManagedTransaction) => Effect.Effect<A, E, R>,
+    config?: TransactionFunctionConfig
+  ) => Effect.Effect<A, E | Neo4jError, R>
+  /** A write transaction function: committed by the driver, retried on retriable failures. */
+  readonly executeWrite: <A, E, R>(
+    work: (tx: ManagedTransaction) => Effect.Effect<A, E, R>,
+    config?: TransactionFunctionConfig
+  ) => Effect.Effect<A, E | Neo4jError, R>
+  /** The bookmarks of the last transaction this session committed. */
+  readonly lastBookmarks: () => Effect.Effect<Bookmarks>
+}

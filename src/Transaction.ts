@@ -1,0 +1,49 @@
+/**
+ * Transactions: explicit ones from `session.beginTransaction()` (scoped: rolled back when the
+ * scope closes without a commit) and the managed ones handed to transaction functions
+ * (`executeRead` / `executeWrite`), which the driver commits, and retries on transient failures.
+ *
+ * @since 0.1.0
+ */
+import type { Duration, Effect } from "effect"
+import type { Neo4jError } from "./Neo4jError.js"
+import type { Result } from "./Result.js"
+
+/**
+ * Settings for one transaction (or auto-commit query).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TransactionConfig {
+  /** server-side timeout (`tx_timeout`) */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** attached to the transaction, visible in `SHOW TRANSACTIONS` and the query log (`tx_metadata`) */
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * What a transaction function may do: run queries. The driver commits.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ManagedTransaction {
+  /** Runs a query in the transaction; read its result inside the function. */
+  readonly run: (query: string, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
+}
+
+/**
+ * An explicit transaction.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Transaction extends ManagedTransaction {
+  /** Commits. Open results are finished first; reading them later fails with ResultConsumedError. */
+  readonly commit: Effect.Effect<void, Neo4jError>
+  /** Rolls back. */
+  readonly rollback: Effect.Effect<void, Neo4jError>
+  /** Whether neither commit nor rollback has happened (and no query failed). */
+  readonly isOpen: Effect.Effect<boolean>
+}

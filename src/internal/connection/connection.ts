@@ -1,0 +1,394 @@
+/**
+ * One live Bolt conversation: a scoped socket, the handshake, HELLO (+LOGON), and a pipeline of
+ * requests whose responses are matched in order.
+ *
+ * Pipelining without a reader fiber: requests are packed into one chunker and go out in one
+ * write at the next `flush` (HELLO+LOGON, RUN+PULL, BEGIN+RUN+PULL share a write). Each request
+ * leaves a `Pending` entry in a FIFO; whoever waits for an entry drives the reads, dispatching
+ * every message to the entry at the head of the FIFO, synchronously, until its own entry is
+ * settled. A connection is leased to one fiber at a time, so a demand-driven reader gives the
+ * same ordering as a reader fiber, without a fiber hop per message and with TCP backpressure
+ * intact: nothing is read that nobody asked for.
+ *
+ * Release: on scope close GOODBYE is sent (best effort) and the socket is destroyed, after
+ * success, failure and interruption alike.
+ */
+import { Effect, Scope } from "effect"
+import * as Auth from "../../Auth.js"
+import {
+  ProtocolError,
+  ServiceUnavailableError
+} from "../../Neo4jError.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import { Chunker } from "../bolt/chunker.js"
+import { Dechunker } from "../bolt/dechunker.js"
+import { failureToError } from "../bolt/failure.js"
+import { CLIENT_OFFER, parseServerAnswer } from "../bolt/handshake.js"
+import type { Negotiated } from "../bolt/handshake.js"
+import { makeDehydrator, makeHydrator } from "../bolt/hydration.js"
+import * as Msg from "../bolt/messages.js"
+import { capabilities, format } from "../bolt/version.js"
+import type { Capabilities, ProtocolVersion } from "../bolt/version.js"
+import { Unpacker } from "../packstream/unpacker.js"
+import { connect } from "../transport/socket.js"
+import type { ByteSocket, TlsOptions } from "../transport/socket.js"
+
+/**
+ * What a connection needs to open.
+ *
+ * @since 0.1.0
+ */
+export interface ConnectionOptions {
+  readonly host: string
+  readonly port: number
+  readonly tls?: TlsOptions | undefined
+  /** milliseconds, 30 000 by default */
+  readonly connectTimeout?: number | undefined
+  readonly auth: Auth.AuthToken
+  readonly userAgent: string
+  readonly boltAgent: Msg.BoltAgent
+  /** the routing context for `neo4j://`; undefined for `bolt://` */
+  readonly routing?: Readonly<Record<string, string>> | undefined
+  readonly notifications?: Msg.NotificationFilter | undefined
+  /** largest inbound message in bytes */
+  readonly maxMessageSize?: number | undefined
+  /** decode every Integer as bigint */
+  readonly useBigInt?: boolean | undefined
+}
+
+/**
+ * How a request ended.
+ *
+ * @since 0.1.0
+ */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly metadata: Readonly<Record<string, unknown>> }
+  | { readonly _tag: "Failure"; readonly error: Neo4jError }
+  | { readonly _tag: "Ignored" }
+
+/**
+ * A request in flight: `onRecord` receives its RECORDs (PULL only); `outcome` is set by its summary.
+ *
+ * @since 0.1.0
+ */
+export interface Pending {
+  readonly name: string
+  onRecord: ((fields: Array<unknown>) => void) | undefined
+  outcome: Outcome | undefined
+}
+
+/**
+ * A live Bolt connection.
+ *
+ * @since 0.1.0
+ */
+export interface Connection {
+  /** "host:port" */
+  readonly address: string
+  readonly version: ProtocolVersion
+  readonly caps: Capabilities
+  /** the server's agent string, e.g. "Neo4j/5.26.0" */
+  readonly server: string
+  readonly connectionId: string
+  /** connection hints from HELLO's SUCCESS */
+  readonly hints: Readonly<Record<string, unknown>>
+  /** Queues a request (not yet written); returns its pending entry. */
+  readonly enqueue: (name: string, encode: (chunker: Chunker) => void) => Pending
+  /** Writes everything queued, in one write. */
+  readonly flush: Effect.Effect<void, Neo4jError>
+  /** Flushes, then reads until `pending` is settled; returns its outcome. */
+  readonly await: (pending: Pending) => Effect.Effect<Outcome, Neo4jError>
+  /** Sends RESET and waits for it: the connection is READY again, or fails. */
+  readonly reset: Effect.Effect<void, Neo4jError>
+  /** The failure that put the server in FAILED, until a RESET. */
+  readonly failure: () => Neo4jError | undefined
+  /** Whether the connection is broken for good (socket gone or protocol violated). */
+  readonly isDefunct: () => boolean
+  /** Whether requests are in flight. */
+  readonly busy: () => boolean
+}
+
+const closedError = (address: string, during: string) =>
+  new ServiceUnavailableError({
+    reason: "Closed",
+    address,
+    message: `the server at ${address} closed the connection ${during}`
+  })
+
+/**
+ * Opens a connection in the current scope: socket, handshake, HELLO (+LOGON). Closing the
+ * scope sends GOODBYE and closes the socket.
+ *
+ * @since 0.1.0
+ */
+export const open = (options: ConnectionOptions): Effect.Effect<Connection, Neo4jError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
+    const socket = yield* connect({
+      host: options.host,
+      port: options.port,
+      tls: options.tls,
+      connectTimeout: options.connectTimeout
+    })
+    const connection = yield* handshake(socket, options)
+    yield* Scope.addFinalizerExit(scope, (_exit) => connection.close)
+    yield* connection.hello(options)
+    return connection.api
+  })
+
+/** Reads the server's handshake answer; bytes after it are kept for the dechunker. */
+const handshake = (socket: ByteSocket, options: ConnectionOptions) =>
+  Effect.gen(function* () {
+    yield* socket.write(CLIENT_OFFER)
+    let buffered: Uint8Array = new Uint8Array(0)
+    let negotiated: Negotiated | undefined
+    while (negotiated === undefined) {
+      const bytes = yield* socket.read
+      if (bytes === undefined) {
+        return yield* Effect.fail(
+          new ServiceUnavailableError({
+            reason: "Closed",
+            address: socket.address,
+            message: `the server at ${socket.address} closed the connection during the Bolt handshake${
+              buffered.length > 0 ? ` after ${buffered.length} bytes` : ""
+            }`
+          })
+        )
+      }
+      buffered = concat(buffered, bytes)
+      negotiated = yield* Effect.try({
+        try: () => parseServerAnswer(buffered),
+        catch: (e) =>
+          e instanceof ProtocolError ? e : new ProtocolError({ message: `handshake failed: ${String(e)}`, cause: e })
+      })
+    }
+    return makeConnection(socket, options, negotiated, buffered.subarray(negotiated.consumed))
+  })
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiated: Negotiated, rest: Uint8Array) => {
+  const address = socket.address
+  let caps = capabilities(negotiated.version)
+  const chunker = new Chunker(16 * 1024, makeDehydrator(caps))
+  const dechunker = new Dechunker(options.maxMessageSize)
+  const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), options.useBigInt ?? false)
+  const queue: Array<Pending> = []
+  let inbox: Array<Uint8Array> = []
+  let inboxPos = 0
+  let defunct: Neo4jError | undefined
+  let failed: Neo4jError | undefined
+  let server = ""
+  let connectionId = ""
+  let hints: Readonly<Record<string, unknown>> = {}
+
+  if (negotiated.reply.length > 0) chunker.packer.writeBytes(negotiated.reply)
+
+  const die = (error: Neo4jError): Neo4jError => {
+    defunct ??= error
+    inbox = []
+    inboxPos = 0
+    return defunct
+  }
+
+  const takeInbox = (bytes: Uint8Array): Neo4jError | undefined => {
+    try {
+      inbox = dechunker.push(bytes)
+      inboxPos = 0
+      return undefined
+    } catch (e) {
+      return die(new ProtocolError({ message: `garbled Bolt framing from ${address}: ${messageOf(e)}`, cause: e }))
+    }
+  }
+  if (rest.length > 0) takeInbox(rest)
+
+  /** Dispatches one message to the head of the queue; returns an error when the connection breaks. */
+  const dispatch = (bytes: Uint8Array): Neo4jError | undefined => {
+    let response: Msg.Response
+    try {
+      response = Msg.decodeResponse(bytes, unpacker)
+    } catch (e) {
+      return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
+    }
+    const head = queue[0]
+    if (head === undefined) {
+      return die(new ProtocolError({ message: `unexpected ${response._tag.toUpperCase()} from ${address}: no request was waiting` }))
+    }
+    switch (response._tag) {
+      case "Record":
+        if (head.onRecord === undefined) {
+          return die(new ProtocolError({ message: `unexpected RECORD from ${address} in answer to ${head.name}` }))
+        }
+        head.onRecord(response.fields)
+        return undefined
+      case "Success":
+        queue.shift()
+        head.outcome = response
+        return undefined
+      case "Ignored":
+        queue.shift()
+        head.outcome = response
+        return undefined
+      case "Failure": {
+        queue.shift()
+        const error = failureToError(response.metadata, caps)
+        failed ??= error
+        head.outcome = { _tag: "Failure", error }
+        return undefined
+      }
+    }
+  }
+
+  const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+    if (defunct) return Effect.fail(defunct)
+    if (!chunker.pending) return Effect.void
+    return socket.write(chunker.take()).pipe(Effect.mapError(die))
+  })
+
+  const readMore: Effect.Effect<void, Neo4jError> = Effect.flatMap(
+    Effect.mapError(socket.read, die),
+    (bytes) => {
+      if (bytes === undefined) {
+        const head = queue[0]
+        return Effect.fail(die(closedError(address, head ? `while waiting for the answer to ${head.name}` : "")))
+      }
+      const err = takeInbox(bytes)
+      return err ? Effect.fail(err) : Effect.void
+    }
+  )
+
+  const awaitPending = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
+    Effect.flatMap(flush, () =>
+      Effect.suspend(function loop(): Effect.Effect<Outcome, Neo4jError> {
+        while (pending.outcome === undefined) {
+          if (defunct) return Effect.fail(defunct)
+          if (inboxPos >= inbox.length) return Effect.flatMap(readMore, loop)
+          const err = dispatch(inbox[inboxPos++]!)
+          if (err) return Effect.fail(err)
+        }
+        return Effect.succeed(pending.outcome)
+      })
+    )
+
+  const enqueue = (name: string, encode: (chunker: Chunker) => void): Pending => {
+    const pending: Pending = { name, onRecord: undefined, outcome: undefined }
+    encode(chunker)
+    queue.push(pending)
+    return pending
+  }
+
+  const reset: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+    // records still arriving for earlier requests are dropped
+    for (const p of queue) p.onRecord &&= () => {}
+    const p = enqueue("RESET", Msg.reset)
+    return Effect.flatMap(awaitPending(p), (outcome) => {
+      if (outcome._tag === "Success") {
+        failed = undefined
+        return Effect.void
+      }
+      return Effect.fail(
+        die(
+          outcome._tag === "Failure"
+            ? outcome.error
+            : new ProtocolError({ message: `the server at ${address} ignored RESET` })
+        )
+      )
+    })
+  })
+
+  const expectSuccess = (p: Pending) =>
+    Effect.flatMap(awaitPending(p), (outcome) =>
+      outcome._tag === "Success"
+        ? Effect.succeed(outcome.metadata)
+        : Effect.fail(
+            die(
+              outcome._tag === "Failure"
+                ? outcome.error
+                : new ProtocolError({ message: `the server at ${address} ignored ${p.name}` })
+            )
+          )
+    )
+
+  const hello = (opts: ConnectionOptions) =>
+    Effect.gen(function* () {
+      const wire = Auth.toWire(opts.auth)
+      const helloPending = enqueue("HELLO", (c) =>
+        Msg.hello(c, caps, {
+          userAgent: opts.userAgent,
+          boltAgent: opts.boltAgent,
+          routing: opts.routing,
+          notifications: opts.notifications,
+          auth: wire
+        })
+      )
+      const logonPending = caps.logon ? enqueue("LOGON", (c) => Msg.logon(c, caps, wire)) : undefined
+      const meta = yield* expectSuccess(helloPending)
+      if (logonPending) yield* expectSuccess(logonPending)
+      server = typeof meta.server === "string" ? meta.server : ""
+      connectionId = typeof meta.connection_id === "string" ? meta.connection_id : ""
+      hints = isRecord(meta.hints) ? meta.hints : {}
+      if (caps.utcPatch && Array.isArray(meta.patch_bolt) && meta.patch_bolt.includes("utc")) {
+        caps = capabilities(negotiated.version, true)
+        unpacker.hydrate = makeHydrator(caps)
+        chunker.packer.dehydrate = makeDehydrator(caps)
+      }
+      const recv = hints["connection.recv_timeout_seconds"]
+      if (typeof recv === "number" && recv > 0) socket.setReadTimeout(recv * 1000)
+    })
+
+  const close = Effect.suspend(() => {
+    if (defunct || socket.isClosed()) return socket.destroy
+    // GOODBYE is best effort: the socket goes either way
+    chunker.packer.reset()
+    Msg.goodbye(chunker)
+    return socket.write(chunker.take()).pipe(
+      Effect.timeout(1000),
+      Effect.ignore,
+      Effect.zipRight(socket.destroy),
+      Effect.ensuring(Effect.sync(() => die(closedError(address, "(closed by the driver)"))))
+    )
+  })
+
+  const api: Connection = {
+    address,
+    get version() {
+      return caps.version
+    },
+    get caps() {
+      return caps
+    },
+    get server() {
+      return server
+    },
+    get connectionId() {
+      return connectionId
+    },
+    get hints() {
+      return hints
+    },
+    enqueue,
+    flush,
+    await: awaitPending,
+    reset,
+    failure: () => failed,
+    isDefunct: () => defunct !== undefined || socket.isClosed(),
+    busy: () => queue.length > 0
+  }
+  return { api, hello, close }
+}
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const messageOf = (e: unknown): string =>
+  typeof e === "object" && e !== null && "message" in e ? String((e as { message: unknown }).message) : String(e)
+
+/** For logs: "Bolt 5.8 to Neo4j/5.26.0 at host:port" */
+export const describe = (c: Connection): string => `Bolt ${format(c.version)} to ${c.server || "server"} at ${c.address}`
+

@@ -1,0 +1,171 @@
+/**
+ * A query result on one connection: RUN and the first `PULL n` go out in one write; the record
+ * stream sends each further `PULL n` only when the consumer demands the next batch, and each
+ * batch is one `Chunk` (no Effect per record). When the consumer stops early, the stream's
+ * finalizer leaves the connection clean: DISCARD when the server still holds records, RESET
+ * when a batch was cut off mid-read (interruption).
+ */
+import { Chunk, Effect, Option, Stream } from "effect"
+import { ResultConsumedError } from "../../Neo4jError.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import { Neo4jRecord, RecordShape } from "../../Record.js"
+import * as Msg from "../bolt/messages.js"
+import type { Connection, Outcome, Pending } from "./connection.js"
+
+/**
+ * What RUN needs.
+ *
+ * @since 0.1.0
+ */
+export interface RunRequest extends Msg.RunArgs {
+  /** records per PULL; -1 for all at once */
+  readonly fetchSize: number
+}
+
+/**
+ * An open result: its keys, its records as a demand-driven Stream, its summary metadata.
+ *
+ * @since 0.1.0
+ */
+export interface ResultCursor {
+  readonly keys: ReadonlyArray<string>
+  /** RUN's SUCCESS metadata (fields, t_first, qid, db) */
+  readonly runMetadata: Readonly<Record<string, unknown>>
+  /** The records, pulled batch by batch. Read once. */
+  readonly records: Stream.Stream<Neo4jRecord, Neo4jError>
+  /** The next batch (sending PULL n when none is in flight); fails with None at the end. */
+  readonly pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>>
+  /** Leaves the connection clean when the consumer stops early: DISCARD or RESET. */
+  readonly stop: Effect.Effect<void, Neo4jError>
+  /** The final SUCCESS metadata; discards unread records first. */
+  readonly summary: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError>
+  /** Whether the server has no more records for this result. */
+  readonly isDone: () => boolean
+}
+
+const outcomeError = (outcome: Outcome, conn: Connection, name: string): Neo4jError | undefined => {
+  if (outcome._tag === "Failure") return outcome.error
+  if (outcome._tag === "Ignored") {
+    return (
+      conn.failure() ??
+      new ResultConsumedError({ message: `${name} was ignored by the server: an earlier request failed` })
+    )
+  }
+  return undefined
+}
+
+/**
+ * Sends RUN + PULL n in one write and waits for RUN's answer.
+ *
+ * @since 0.1.0
+ */
+export const run = (conn: Connection, request: RunRequest): Effect.Effect<ResultCursor, Neo4jError> =>
+  Effect.suspend(() => {
+    const runPending = conn.enqueue("RUN", (c) => Msg.run(c, conn.caps, request))
+    const firstPull = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize }))
+    let pullPending: Pending | undefined = firstPull
+    return Effect.flatMap(conn.await(runPending), (outcome) => {
+      const error = outcomeError(outcome, conn, "RUN")
+      if (error) return Effect.fail(error)
+      const runMetadata = (outcome as { metadata: Readonly<Record<string, unknown>> }).metadata
+      const fields = Array.isArray(runMetadata.fields) ? (runMetadata.fields as Array<string>) : []
+      const shape = new RecordShape(fields)
+      const qid = typeof runMetadata.qid === "number" || typeof runMetadata.qid === "bigint" ? runMetadata.qid : undefined
+      let done = false
+      let summary: Readonly<Record<string, unknown>> | undefined
+      let streamed = false
+      let batch: Array<Neo4jRecord> = []
+      const onRecord = (values: Array<unknown>) => {
+        batch.push(new Neo4jRecord(shape, values))
+      }
+      firstPull.onRecord = onRecord
+
+      /** Reads the batch in flight; returns its records. */
+      const readBatch: Effect.Effect<Array<Neo4jRecord>, Neo4jError> = Effect.suspend(() => {
+        if (pullPending === undefined) {
+          pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid }))
+          pullPending.onRecord = onRecord
+        }
+        return Effect.flatMap(conn.await(pullPending), (o) => {
+          pullPending = undefined
+          const err = outcomeError(o, conn, "PULL")
+          if (err) {
+            done = true
+            return Effect.fail(err)
+          }
+          const meta = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
+          if (meta.has_more !== true) {
+            done = true
+            summary = meta
+          }
+          const out = batch
+          batch = []
+          return Effect.succeed(out)
+        })
+      })
+
+      /** Leaves the connection clean after an early stop. */
+      const stop: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+        if (done) return Effect.void
+        done = true
+        if (pullPending !== undefined) {
+          // a batch is in flight (the consumer stopped or was interrupted before it arrived): RESET
+          // drops it and whatever the server still holds.
+          pullPending.onRecord = () => {}
+          pullPending = undefined
+          return conn.reset
+        }
+        const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid }))
+        return Effect.flatMap(conn.await(d), (o) => {
+          const err = outcomeError(o, conn, "DISCARD")
+          if (err) return Effect.fail(err)
+          summary = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
+          return Effect.void
+        })
+      })
+
+      const pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() =>
+        done && pullPending === undefined
+          ? Effect.fail(Option.none())
+          : Effect.mapBoth(readBatch, {
+              onFailure: Option.some,
+              onSuccess: (records) => Chunk.unsafeFromArray(records)
+            })
+      )
+
+      const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {
+        if (streamed) {
+          return Stream.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
+        }
+        streamed = true
+        return Stream.repeatEffectChunkOption(pull).pipe(
+          Stream.ensuring(Effect.ignore(stop))
+        )
+      })
+
+      const summaryEffect: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError> = Effect.suspend(() => {
+        if (summary !== undefined) return Effect.succeed(summary)
+        if (!done) {
+          // drop unread records: finish the batch in flight, then DISCARD the rest
+          streamed = true
+          const finishBatch = pullPending
+            ? Effect.flatMap(readBatch, () => Effect.void)
+            : Effect.void
+          return Effect.flatMap(finishBatch, () => (done ? Effect.void : stop)).pipe(
+            Effect.flatMap(() => (summary !== undefined ? Effect.succeed(summary) : Effect.fail(new ResultConsumedError({ message: "the result ended without a summary" }))))
+          )
+        }
+        return Effect.fail(new ResultConsumedError({ message: "the result failed or was reset before its summary" }))
+      })
+
+      return Effect.succeed<ResultCursor>({
+        keys: fields,
+        runMetadata,
+        records,
+        pull,
+        stop,
+        summary: summaryEffect,
+        isDone: () => done && pullPending === undefined
+      })
+    })
+  })

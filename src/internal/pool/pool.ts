@@ -1,0 +1,204 @@
+/**
+ * Connections to one server address: lazy (nothing opens until the first lease), at most
+ * `maxSize` at a time, an acquisition timeout that covers the whole acquisition (waiting for a
+ * slot, connecting, handshake, HELLO), a maximum lifetime, an optional liveness check (RESET)
+ * for connections idle longer than a threshold, and release rules that never hand out a dirty
+ * connection:
+ *
+ * - DEFUNCT (socket gone, protocol violated): closed
+ * - requests still in flight, a FAILED server state, or an interrupted lease: RESET, then idle;
+ *   closed if the RESET fails
+ * - past its lifetime, or the pool is closed: closed
+ * - otherwise: back to the idle list
+ *
+ * The pool is given its `connect` effect (it does not import the transport): tests and the
+ * router supply their own.
+ */
+import { Duration, Effect, Exit, Scope } from "effect"
+import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError } from "../../Neo4jError.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import type { Connection } from "../connection/connection.js"
+
+/**
+ * Pool settings.
+ *
+ * @since 0.1.0
+ */
+export interface PoolOptions {
+  readonly address: string
+  readonly maxSize: number
+  readonly acquisitionTimeout: Duration.Duration
+  readonly maxLifetime: Duration.Duration
+  /** idle time after which a connection is checked with RESET before use; undefined = never */
+  readonly livenessCheckTimeout: Duration.Duration | undefined
+  /** opens one connection in the given scope */
+  readonly connect: Effect.Effect<Connection, Neo4jError, Scope.Scope>
+}
+
+interface Entry {
+  readonly connection: Connection
+  readonly scope: Scope.CloseableScope
+  readonly createdAt: number
+  lastUsed: number
+}
+
+/**
+ * A connection pool for one address.
+ *
+ * @since 0.1.0
+ */
+export interface Pool {
+  readonly address: string
+  /** A connection leased for the current scope; released by the rules above when it closes. */
+  readonly acquire: Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /** Connections leased right now. */
+  readonly inUse: () => number
+  /** Connections open right now (idle and leased). */
+  readonly size: () => number
+  /** Closes every idle connection and refuses new leases; leased ones close on release. */
+  readonly close: Effect.Effect<void>
+  /** Closes idle connections (the server went away). */
+  readonly purge: Effect.Effect<void>
+}
+
+const closeEntry = (e: Entry) => Scope.close(e.scope, Exit.void)
+
+/**
+ * Makes a pool; closing the current scope closes every connection it opened.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const permits = yield* Effect.makeSemaphore(options.maxSize)
+    const idle: Array<Entry> = []
+    const all = new Set<Entry>()
+    let leased = 0
+    let closed = false
+    const lifetime = Duration.toMillis(options.maxLifetime)
+    const liveness = options.livenessCheckTimeout ? Duration.toMillis(options.livenessCheckTimeout) : undefined
+
+    const expired = (e: Entry, now: number) => lifetime > 0 && now - e.createdAt >= lifetime
+
+    const discard = (e: Entry) =>
+      Effect.suspend(() => {
+        all.delete(e)
+        return closeEntry(e)
+      })
+
+    // the connection's scope is closed on failure and on interruption (an acquisition timeout)
+    const openEntry = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function* () {
+        const scope = yield* Scope.make()
+        const exit = yield* Effect.exit(restore(Scope.extend(options.connect, scope)))
+        if (Exit.isFailure(exit)) {
+          yield* Scope.close(scope, exit)
+          return yield* Effect.failCause(exit.cause)
+        }
+        const now = Date.now()
+        const e: Entry = { connection: exit.value, scope, createdAt: now, lastUsed: now }
+        all.add(e)
+        return e
+      })
+    )
+
+    /** An idle entry that is fit for use, or a new one. */
+    const obtain: Effect.Effect<Entry, Neo4jError> = Effect.suspend(() => {
+      const e = idle.pop()
+      if (e === undefined) return openEntry
+      const now = Date.now()
+      if (e.connection.isDefunct() || expired(e, now)) return Effect.zipRight(discard(e), obtain)
+      if (liveness !== undefined && now - e.lastUsed >= liveness) {
+        return e.connection.reset.pipe(
+          Effect.as(e),
+          Effect.catchAll(() => Effect.zipRight(discard(e), obtain))
+        )
+      }
+      return Effect.succeed(e)
+    })
+
+    const release = (e: Entry, exit: Exit.Exit<unknown, unknown>) =>
+      Effect.suspend(() => {
+        leased--
+        const c = e.connection
+        if (closed || c.isDefunct() || expired(e, Date.now())) return discard(e)
+        const dirty = Exit.isInterrupted(exit) || c.busy() || c.failure() !== undefined
+        const clean = dirty
+          ? c.reset.pipe(
+              Effect.timeout(Duration.seconds(10)),
+              Effect.as(true),
+              Effect.catchAll(() => Effect.succeed(false))
+            )
+          : Effect.succeed(true)
+        return Effect.flatMap(clean, (ok) => {
+          if (!ok || closed) return discard(e)
+          e.lastUsed = Date.now()
+          idle.push(e)
+          return Effect.void
+        })
+      })
+
+    const timeoutMs = Duration.toMillis(options.acquisitionTimeout)
+
+    const acquire: Effect.Effect<Connection, Neo4jError, Scope.Scope> = Effect.suspend(() => {
+      if (closed) {
+        return Effect.fail(
+          new ServiceUnavailableError({
+            reason: "Closed",
+            address: options.address,
+            message: "the driver is closed: no new work is accepted"
+          })
+        )
+      }
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function* () {
+          const scope = yield* Effect.scope
+          // the timeout covers waiting for a slot and opening the connection
+          const entry = yield* Effect.gen(function* () {
+            yield* restore(permits.take(1))
+            const exit = yield* Effect.exit(restore(obtain))
+            if (Exit.isFailure(exit)) {
+              yield* permits.release(1)
+              return yield* Effect.failCause(exit.cause)
+            }
+            return exit.value
+          }).pipe(
+            Effect.timeoutFail({
+              duration: options.acquisitionTimeout,
+              onTimeout: () =>
+                new ConnectionAcquisitionTimeoutError({
+                  message: `no connection to ${options.address} became available within ${timeoutMs} ms (pool size ${options.maxSize}, ${leased} in use)`
+                })
+            })
+          )
+          leased++
+          yield* Scope.addFinalizerExit(scope, (exit) =>
+            Effect.ensuring(release(entry, exit), permits.release(1))
+          )
+          return entry.connection
+        })
+      )
+    })
+
+    const closeAll = Effect.suspend(() => {
+      closed = true
+      idle.length = 0
+      const entries = [...all]
+      all.clear()
+      return Effect.forEach(entries, closeEntry, { discard: true, concurrency: "unbounded" })
+    })
+
+    yield* Effect.addFinalizer(() => closeAll)
+
+    return {
+      address: options.address,
+      acquire,
+      inUse: () => leased,
+      size: () => all.size,
+      close: closeAll,
+      purge: Effect.suspend(() => {
+        const entries = idle.splice(0)
+        return Effect.forEach(entries, discard, { discard: true })
+      })
+    }
+  })

@@ -1,0 +1,20 @@
+/**
+ * The router for `bolt://`: one server, one pool, whatever the access mode or database.
+ */
+import { Effect } from "effect"
+import type { Scope } from "effect"
+import type { Pool } from "../pool/pool.js"
+import type { Router } from "./router.js"
+
+/**
+ * A router that always leases from the one pool.
+ *
+ * @since 0.1.0
+ */
+export const make = (pool: Pool): Router => ({
+  acquire: () => pool.acquire,
+  close: pool.close
+})
+
+/** For symmetry with routing routers that need a scope to build. */
+export const makeScoped = (pool: Pool): Effect.Effect<Router, never, Scope.Scope> => Effect.succeed(make(pool))

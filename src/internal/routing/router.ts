@@ -1,0 +1,40 @@
+/**
+ * The seam between sessions and servers: a `Router` leases a connection for an access mode and
+ * database. `bolt://` gets the direct router (always the one address); `neo4j://` gets the
+ * routing-table router. Sessions never test the scheme.
+ */
+import type { Effect, Scope } from "effect"
+import type { Neo4jError } from "../../Neo4jError.js"
+import type { Connection } from "../connection/connection.js"
+
+/**
+ * READ goes to readers, WRITE to writers.
+ *
+ * @since 0.1.0
+ */
+export type AccessMode = "READ" | "WRITE"
+
+/**
+ * What a lease is for.
+ *
+ * @since 0.1.0
+ */
+export interface LeaseRequest {
+  readonly accessMode: AccessMode
+  /** undefined: the user's home database */
+  readonly database: string | undefined
+  readonly impersonatedUser: string | undefined
+  readonly bookmarks: ReadonlyArray<string>
+}
+
+/**
+ * Leases connections.
+ *
+ * @since 0.1.0
+ */
+export interface Router {
+  /** A connection for the request, released when the scope closes. */
+  readonly acquire: (request: LeaseRequest) => Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /** Closes every pool. */
+  readonly close: Effect.Effect<void>
+}

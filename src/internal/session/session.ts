@@ -1,0 +1,176 @@
+/**
+ * The session implementation: leases connections through the Router, runs auto-commit queries,
+ * explicit transactions and transaction functions (retried with a Schedule), and chains
+ * bookmarks (its own, and a BookmarkManager's).
+ */
+import { Duration, Effect, Exit, Scope } from "effect"
+import type { Schedule } from "effect"
+import * as Bookmarks from "../../Bookmarks.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
+import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
+import type { TxExtra } from "../bolt/messages.js"
+import { run as runCursor } from "../connection/result.js"
+import type { AccessMode, Router } from "../routing/router.js"
+import * as ManagedResult from "./result.js"
+import { begin } from "./transaction.js"
+
+/**
+ * What sessions get from the driver.
+ *
+ * @since 0.1.0
+ */
+export interface SessionContext {
+  readonly router: Router
+  readonly fetchSize: number
+  readonly defaultDatabase: string | undefined
+  /** the retry schedule of transaction functions; its input is each attempt's failure */
+  readonly retry: Schedule.Schedule<unknown, unknown>
+}
+
+interface Current {
+  readonly lease: Scope.CloseableScope
+  readonly managed: ManagedResult.ManagedResult
+}
+
+const txExtra = (
+  mode: AccessMode,
+  database: string | undefined,
+  impersonatedUser: string | undefined,
+  bookmarks: Bookmarks.Bookmarks,
+  config: TransactionConfig | undefined
+): TxExtra => ({
+  bookmarks,
+  mode: mode === "READ" ? "r" : "w",
+  db: database,
+  impersonatedUser,
+  txTimeout: config?.timeout === undefined ? undefined : Duration.toMillis(Duration.decode(config.timeout)),
+  txMetadata: config?.metadata
+})
+
+/**
+ * Opens a session in the current scope; the scope's close finishes its result and returns its
+ * connection.
+ *
+ * @since 0.1.0
+ */
+export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Effect<Session, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const database = config.database ?? ctx.defaultDatabase
+    const fetchSize = config.fetchSize ?? ctx.fetchSize
+    const manager = config.bookmarkManager ?? Bookmarks.noop
+    let own: Bookmarks.Bookmarks = config.bookmarks ?? []
+    let current: Current | undefined
+
+    const bookmarksToSend = Effect.map(manager.getBookmarks, (shared) => [...new Set([...own, ...shared])])
+
+    const recordBookmark = (sent: Bookmarks.Bookmarks, bookmark: string | undefined) =>
+      bookmark === undefined
+        ? Effect.void
+        : Effect.suspend(() => {
+            own = [bookmark]
+            return manager.updateBookmarks(sent, [bookmark])
+          })
+
+    /** Finishes the open auto-commit result, if any, and returns its connection. */
+    const finishCurrent = Effect.suspend(() => {
+      const c = current
+      if (c === undefined) return Effect.void
+      current = undefined
+      return Effect.exit(c.managed.finish).pipe(
+        Effect.flatMap((exit) => Effect.zipRight(Scope.close(c.lease, exit), exit))
+      )
+    })
+
+    yield* Effect.addFinalizer(() => Effect.ignore(finishCurrent))
+
+    const lease = (mode: AccessMode, bookmarks: Bookmarks.Bookmarks, scope: Scope.Scope) =>
+      Scope.extend(
+        ctx.router.acquire({ accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks }),
+        scope
+      )
+
+    const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}, txConfig?: TransactionConfig) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function* () {
+          yield* restore(finishCurrent)
+          const sent = yield* bookmarksToSend
+          const leaseScope = yield* Scope.make()
+          const exit = yield* Effect.exit(
+            restore(
+              Effect.gen(function* () {
+                const conn = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
+                const cursor = yield* runCursor(conn, {
+                  query,
+                  parameters,
+                  fetchSize,
+                  ...txExtra(config.defaultAccessMode ?? "WRITE", database, config.impersonatedUser, sent, txConfig)
+                })
+                return ManagedResult.make(conn, cursor, { text: query, parameters }, (summary) =>
+                  Effect.zipRight(
+                    recordBookmark(sent, summary.bookmark),
+                    Effect.suspend(() => {
+                      // the result is finished on the wire: give the connection back now
+                      if (current?.lease === leaseScope) current = undefined
+                      return Scope.close(leaseScope, Exit.void)
+                    })
+                  )
+                )
+              })
+            )
+          )
+          if (Exit.isFailure(exit)) {
+            yield* Scope.close(leaseScope, exit)
+            return yield* Effect.failCause(exit.cause)
+          }
+          current = { lease: leaseScope, managed: exit.value }
+          return exit.value.result
+        })
+      )
+
+    /** A transaction in the current scope: rolled back on close unless committed. */
+    const transaction = (mode: AccessMode, txConfig: TransactionConfig | undefined) =>
+      Effect.gen(function* () {
+        yield* finishCurrent
+        const sent = yield* bookmarksToSend
+        const scope = yield* Effect.scope
+        const conn = yield* lease(mode, sent, scope)
+        const tx = begin(conn, { fetchSize, ...txExtra(mode, database, config.impersonatedUser, sent, txConfig) })
+        yield* Effect.addFinalizer(() => (tx.isOpen() ? Effect.ignore(tx.rollback) : Effect.void))
+        const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
+        return { tx, commit }
+      })
+
+    const beginTransaction = (txConfig?: TransactionConfig): Effect.Effect<Transaction, Neo4jError, Scope.Scope> =>
+      Effect.map(transaction(config.defaultAccessMode ?? "WRITE", txConfig), ({ commit, tx }) => ({
+        run: tx.run,
+        commit,
+        rollback: tx.rollback,
+        isOpen: Effect.sync(() => tx.isOpen())
+      }))
+
+    const transactionFunction =
+      (mode: AccessMode) =>
+      <A, E, R>(
+        work: (tx: ManagedTransaction) => Effect.Effect<A, E, R>,
+        fnConfig?: TransactionFunctionConfig
+      ): Effect.Effect<A, E | Neo4jError, R> => {
+        const attempt = Effect.scoped(
+          Effect.gen(function* () {
+            const { commit, tx } = yield* transaction(mode, fnConfig)
+            const a = yield* work({ run: tx.run })
+            yield* commit
+            return a
+          })
+        )
+        return Effect.retry(attempt, fnConfig?.retry ?? ctx.retry) as Effect.Effect<A, E | Neo4jError, R>
+      }
+
+    return {
+      run: run as Session["run"],
+      beginTransaction,
+      executeRead: transactionFunction("READ"),
+      executeWrite: transactionFunction("WRITE"),
+      lastBookmarks: () => Effect.sync(() => own)
+    } satisfies Session
+  })

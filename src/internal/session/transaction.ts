@@ -1,0 +1,129 @@
+/**
+ * An explicit transaction on a leased connection. BEGIN is queued, not sent: it goes out in the
+ * same write as the first RUN + PULL (or COMMIT). Several results may be open at once (each
+ * further PULL names its `qid`). COMMIT and ROLLBACK first finish open results; results read
+ * after the transaction ended fail with `ResultConsumedError`. A connection that dies during
+ * COMMIT gives `IncompleteCommitError`: the outcome is unknown, so it is never retried.
+ */
+import { Effect } from "effect"
+import { IncompleteCommitError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import type { Result } from "../../Result.js"
+import * as Msg from "../bolt/messages.js"
+import type { Connection, Outcome, Pending } from "../connection/connection.js"
+import { run as runCursor } from "../connection/result.js"
+import * as ManagedResult from "./result.js"
+
+/**
+ * What BEGIN carries.
+ *
+ * @since 0.1.0
+ */
+export interface BeginRequest extends Msg.TxExtra {
+  readonly fetchSize: number
+}
+
+/**
+ * A transaction's lifecycle as its owner sees it.
+ *
+ * @since 0.1.0
+ */
+export interface ExplicitTransaction {
+  readonly run: (query: string, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
+  /** Commits; returns the bookmark the server gave (if any). */
+  readonly commit: Effect.Effect<string | undefined, Neo4jError>
+  readonly rollback: Effect.Effect<void, Neo4jError>
+  readonly isOpen: () => boolean
+}
+
+const failureOf = (o: Outcome, conn: Connection, name: string): Neo4jError | undefined =>
+  o._tag === "Failure"
+    ? o.error
+    : o._tag === "Ignored"
+      ? (conn.failure() ??
+        new ResultConsumedError({ message: `${name} was ignored by the server: an earlier request failed` }))
+      : undefined
+
+/**
+ * Queues BEGIN and returns the transaction.
+ *
+ * @since 0.1.0
+ */
+export const begin = (conn: Connection, request: BeginRequest): ExplicitTransaction => {
+  let begin: Pending | undefined = conn.enqueue("BEGIN", (c) => Msg.begin(c, conn.caps, request))
+  let open = true
+  let commitSent = false
+  const results: Array<ManagedResult.ManagedResult> = []
+
+  const closedError = () =>
+    new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
+
+  /** Waits for BEGIN's answer, once. */
+  const awaitBegin: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+    const p = begin
+    if (p === undefined) return Effect.void
+    return Effect.flatMap(conn.await(p), (o) => {
+      begin = undefined
+      const err = failureOf(o, conn, "BEGIN")
+      if (err) {
+        open = false
+        return Effect.fail(err)
+      }
+      return Effect.void
+    })
+  })
+
+  const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}) =>
+    Effect.suspend(() => {
+      if (!open) return Effect.fail(closedError())
+      // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
+      const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize })
+      return Effect.flatMap(Effect.zipRight(awaitBegin, cursor, { concurrent: false }), (c) => {
+        const managed = ManagedResult.make(conn, c, { text: query, parameters }, () => Effect.void)
+        results.push(managed)
+        return Effect.succeed(managed.result)
+      })
+    }).pipe(
+      // a failed query fails the transaction: the server needs a RESET, which the pool sends
+      Effect.tapError(() => Effect.sync(() => (open = false)))
+    )
+
+  /** Finishes open results (their summaries stay readable), then closes them to further reads. */
+  const settleResults = Effect.suspend(() =>
+    Effect.forEach(results, (r) => r.finish, { discard: true }).pipe(
+      Effect.ensuring(Effect.sync(() => results.forEach((r) => r.close())))
+    )
+  )
+
+  const end = (name: "COMMIT" | "ROLLBACK") =>
+    Effect.suspend(() => {
+      if (!open) return Effect.fail(closedError())
+      open = false
+      return Effect.gen(function* () {
+        yield* settleResults
+        const p = conn.enqueue(name, name === "COMMIT" ? Msg.commit : Msg.rollback)
+        if (name === "COMMIT") commitSent = true
+        yield* awaitBegin
+        const o = yield* conn.await(p)
+        const err = failureOf(o, conn, name)
+        if (err) return yield* Effect.fail(err)
+        return (o as { metadata: Readonly<Record<string, unknown>> }).metadata
+      })
+    })
+
+  const commit: Effect.Effect<string | undefined, Neo4jError> = end("COMMIT").pipe(
+    Effect.mapError((e) =>
+      e instanceof ServiceUnavailableError && commitSent
+        ? new IncompleteCommitError({
+            message: `the connection to ${conn.address} was lost during COMMIT: the transaction may or may not have been committed`,
+            cause: e
+          })
+        : e
+    ),
+    Effect.map((meta) => (typeof meta.bookmark === "string" ? meta.bookmark : undefined))
+  )
+
+  const rollback: Effect.Effect<void, Neo4jError> = Effect.asVoid(end("ROLLBACK"))
+
+  return { run, commit, rollback, isOpen: () => open }
+}

@@ -11,7 +11,8 @@
  */
 export class Int {
   readonly _tag = "Int"
-  constructor(readonly value: bigint) {}
+  /** a bigint, or a number (checked to be an integer when packed) */
+  constructor(readonly value: bigint | number) {}
   toString(): string {
     return `Int(${this.value})`
   }

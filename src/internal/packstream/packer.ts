@@ -335,7 +335,12 @@ export class Packer {
         if (value === null) return this.packNull()
         if (Array.isArray(value)) return this.packList(value)
         if (value instanceof Uint8Array) return this.packBytes(value)
-        if (value instanceof Int) return this.packBigInt(value.value)
+        if (value instanceof Int) {
+          const v = value.value
+          if (typeof v === "bigint") return this.packBigInt(v)
+          if (!Number.isInteger(v)) return fail(`int(${v}): not an integer`)
+          return this.packBigInt(BigInt(v))
+        }
         if (value instanceof Float) return this.packFloat(value.value)
         if (value instanceof Structure) return this.packStructure(value)
         if (value instanceof Map) return this.packEntries(value)

@@ -1,0 +1,164 @@
+/**
+ * The driver as an Effect service. Building its Layer opens no socket: the first query does.
+ * Closing the Layer's scope sends GOODBYE on and closes every connection, after success,
+ * failure or interruption; a closed driver refuses new work with `ServiceUnavailableError`.
+ *
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { records } = yield* driver.executeQuery("MATCH (p:Person) RETURN p.name AS name")
+ * })
+ * program.pipe(Effect.provide(Neo4jDriver.layer({ uri: "neo4j://localhost", auth: Auth.basic("neo4j", pw) })))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import type { Config, ConfigError } from "effect"
+import type { Schedule, Scope, Stream } from "effect"
+import type { AuthToken } from "./Auth.js"
+import * as DriverConfig from "./DriverConfig.js"
+import type { InvalidConfigError, Neo4jError } from "./Neo4jError.js"
+import type { Neo4jRecord } from "./Record.js"
+import type { EagerResult } from "./Result.js"
+import type { Session, SessionConfig } from "./Session.js"
+import * as Core from "./internal/driver.js"
+
+/**
+ * Options of `executeQuery` and `stream`: database, routing (READ/WRITE), impersonated user,
+ * bookmark manager, timeout, metadata, retry schedule.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type QueryConfig = Core.QueryConfig
+
+/**
+ * Address, agent and Bolt version of a server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServerInfo = Core.ServerInfo
+
+/**
+ * The driver service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Neo4jDriver {
+  /** Connects (if needed) and checks the server answers; returns what it says about itself. */
+  readonly verifyConnectivity: (options?: { readonly database?: string }) => Effect.Effect<ServerInfo, Neo4jError>
+  /** Address, agent and protocol version of the server. */
+  readonly getServerInfo: (options?: { readonly database?: string }) => Effect.Effect<ServerInfo, Neo4jError>
+  /** Whether the server has several databases (Bolt 4+). */
+  readonly supportsMultiDb: () => Effect.Effect<boolean, Neo4jError>
+  /** Whether the server can switch auth per session (Bolt 5.1+). */
+  readonly supportsSessionAuth: () => Effect.Effect<boolean, Neo4jError>
+  /** A query in a retried transaction function; all records read eagerly. */
+  readonly executeQuery: (
+    query: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    config?: QueryConfig
+  ) => Effect.Effect<EagerResult, Neo4jError>
+  /** An auto-commit query as a record stream; PULL n goes out only as the consumer demands. */
+  readonly stream: (
+    query: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    config?: QueryConfig
+  ) => Stream.Stream<Neo4jRecord, Neo4jError>
+  /** A session for the current scope. */
+  readonly session: (config?: SessionConfig) => Effect.Effect<Session, never, Scope.Scope>
+  /** The configuration in effect (secrets stay Redacted). */
+  readonly config: DriverConfig.ResolvedConfig
+}
+
+/**
+ * The Neo4jDriver service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Neo4jDriver = Context.GenericTag<Neo4jDriver>("effect-neo4j/Neo4jDriver")
+
+/**
+ * Options beyond `DriverConfig` that are Effect values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MakeOptions {
+  /** replaces the default transaction-function retry schedule for every call */
+  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/**
+ * Makes a driver in the current scope. Opens no connection.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  config: DriverConfig.DriverConfig,
+  options: MakeOptions = {}
+): Effect.Effect<Neo4jDriver, InvalidConfigError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const resolved = yield* DriverConfig.resolveEffect(config)
+    const core = yield* Core.make(resolved, options.retry)
+    return {
+      verifyConnectivity: (o) => core.serverInfo(o?.database),
+      getServerInfo: (o) => core.serverInfo(o?.database),
+      supportsMultiDb: () => core.supports("multiDb"),
+      supportsSessionAuth: () => core.supports("sessionAuth"),
+      executeQuery: core.executeQuery,
+      stream: core.stream,
+      session: core.session,
+      config: resolved
+    }
+  })
+
+/**
+ * The official drivers' `driver(uri, auth)`, scoped.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const driver = (
+  uri: string,
+  auth: AuthToken,
+  config: Omit<DriverConfig.DriverConfig, "uri" | "auth"> = {},
+  options?: MakeOptions
+): Effect.Effect<Neo4jDriver, InvalidConfigError, Scope.Scope> => make({ ...config, uri, auth }, options)
+
+/**
+ * A Layer from a config.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (config: DriverConfig.DriverConfig, options?: MakeOptions): Layer.Layer<Neo4jDriver, InvalidConfigError> =>
+  Layer.scoped(Neo4jDriver, make(config, options))
+
+/**
+ * A Layer from a `Config` (read from the ConfigProvider when the Layer is built).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<DriverConfig.DriverConfig>,
+  options?: MakeOptions
+): Layer.Layer<Neo4jDriver, InvalidConfigError | ConfigError.ConfigError> =>
+  Layer.scoped(Neo4jDriver, Effect.flatMap(config, (c) => make(c, options)))
+
+/**
+ * The driver configured from `NEO4J_URI`, `NEO4J_USERNAME`, `NEO4J_PASSWORD` and optional
+ * `NEO4J_DATABASE` (and tuning keys; see `DriverConfig.config`) in the ConfigProvider.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const Neo4jDriverLive: Layer.Layer<Neo4jDriver, InvalidConfigError | ConfigError.ConfigError> = layerConfig(
+  DriverConfig.config
+)

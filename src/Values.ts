@@ -1,0 +1,38 @@
+/**
+ * Parameter values and the integer policy.
+ *
+ * Sending: a `bigint` is an Integer; a plain `number` is an Integer when it is integral (and
+ * inside int64) and a Float otherwise, so `LIMIT $n` works with `{ n: 10 }`; `int(x)` and
+ * `float(x)` force either. Receiving: an Integer is a `number` when it is a safe integer and a
+ * `bigint` beyond (no silent precision loss); the `useBigInt` option makes every Integer a bigint.
+ *
+ * @since 0.1.0
+ */
+import { Float, Int } from "./internal/packstream/numbers.js"
+
+export {
+  /** A parameter forced to PackStream Integer. @since 0.1.0 */
+  Float,
+  /** A parameter forced to PackStream Float. @since 0.1.0 */
+  Int
+}
+
+/**
+ * Sends a value as an Integer (`int(10)`, `int(10n)`, `int("9007199254740993")`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const int = (value: number | bigint | string): Int => {
+  if (typeof value !== "string") return new Int(value)
+  // a malformed string becomes NaN, which the packer rejects with a typed error
+  return new Int(/^-?\d+$/.test(value.trim()) ? BigInt(value.trim()) : Number.NaN)
+}
+
+/**
+ * Sends a value as a Float, even when integral (`float(1)` is `1.0`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const float = (value: number): Float => new Float(value)

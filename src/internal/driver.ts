@@ -1,0 +1,193 @@
+/**
+ * Wiring: a resolved config becomes connect options, a pool, a router and a session factory.
+ * Nothing here opens a socket: the pool is lazy.
+ */
+import { Duration, Effect, Schedule, Scope, Stream } from "effect"
+import * as os from "node:os"
+import * as Bookmarks from "../Bookmarks.js"
+import type { ResolvedConfig } from "../DriverConfig.js"
+import { VERSION } from "../DriverConfig.js"
+import type { Neo4jError } from "../Neo4jError.js"
+import type { Neo4jRecord } from "../Record.js"
+import type { EagerResult } from "../Result.js"
+import { defaultSchedule } from "../RetryPolicy.js"
+import type { Session, SessionConfig } from "../Session.js"
+import type { TransactionConfig } from "../Transaction.js"
+import { format } from "./bolt/version.js"
+import * as Connection from "./connection/connection.js"
+import * as Pool from "./pool/pool.js"
+import * as DirectRouter from "./routing/directRouter.js"
+import type { Router } from "./routing/router.js"
+import * as SessionImpl from "./session/session.js"
+
+/**
+ * What `getServerInfo` reports.
+ *
+ * @since 0.1.0
+ */
+export interface ServerInfo {
+  /** host:port */
+  readonly address: string
+  /** e.g. "Neo4j/5.26.0" */
+  readonly agent: string
+  /** the negotiated Bolt version, e.g. "5.8" */
+  readonly protocolVersion: string
+}
+
+/**
+ * Options of `executeQuery` and `stream`.
+ *
+ * @since 0.1.0
+ */
+export interface QueryConfig extends TransactionConfig {
+  readonly database?: string | undefined
+  /** READ or WRITE (default WRITE) */
+  readonly routing?: "READ" | "WRITE" | undefined
+  readonly impersonatedUser?: string | undefined
+  /** the default manager shared by executeQuery calls unless replaced; `null` opts out */
+  readonly bookmarkManager?: Bookmarks.BookmarkManager | null | undefined
+  /** replaces the retry schedule */
+  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/**
+ * The driver's internals, built per config.
+ *
+ * @since 0.1.0
+ */
+export interface DriverCore {
+  readonly config: ResolvedConfig
+  readonly router: Router
+  readonly session: (config?: SessionConfig) => Effect.Effect<Session, never, Scope.Scope>
+  readonly executeQuery: (
+    query: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    config?: QueryConfig
+  ) => Effect.Effect<EagerResult, Neo4jError>
+  readonly stream: (
+    query: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    config?: QueryConfig
+  ) => Stream.Stream<Neo4jRecord, Neo4jError>
+  readonly serverInfo: (database?: string) => Effect.Effect<ServerInfo, Neo4jError>
+  readonly supports: (feature: "multiDb" | "sessionAuth") => Effect.Effect<boolean, Neo4jError>
+}
+
+const boltAgent = {
+  product: `effect-neo4j/${VERSION}`,
+  platform: `${os.type()} ${os.release()}; ${os.arch()}`,
+  language: `Node/${process.versions.node}`,
+  languageDetails: `V8 ${process.versions.v8}`
+}
+
+/**
+ * Builds the core in the current scope; closing it closes every connection.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  config: ResolvedConfig,
+  retry?: Schedule.Schedule<unknown, unknown>
+): Effect.Effect<DriverCore, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const uri = config.parsedUri
+    const tls =
+      uri.encryption === "none"
+        ? undefined
+        : {
+            rejectUnauthorized: uri.encryption === "system",
+            ...(config.trustedCertificates ? { ca: config.trustedCertificates } : {})
+          }
+    const address = uri.host.includes(":") ? `[${uri.host}]:${uri.port}` : `${uri.host}:${uri.port}`
+    const connectOptions: Connection.ConnectionOptions = {
+      host: uri.host,
+      port: uri.port,
+      tls,
+      connectTimeout: Duration.toMillis(config.connectionTimeout),
+      auth: config.auth,
+      userAgent: config.userAgent,
+      boltAgent,
+      routing: uri.routing ? { address, ...uri.routingContext } : undefined,
+      notifications: config.notificationFilter,
+      maxMessageSize: config.maxMessageSize,
+      useBigInt: config.useBigInt
+    }
+    const pool = yield* Pool.make({
+      address,
+      maxSize: config.maxConnectionPoolSize,
+      acquisitionTimeout: config.connectionAcquisitionTimeout,
+      maxLifetime: config.maxConnectionLifetime,
+      livenessCheckTimeout: config.connectionLivenessCheckTimeout,
+      connect: Connection.open(connectOptions)
+    })
+    const router = DirectRouter.make(pool)
+    const retrySchedule = retry ?? (defaultSchedule(config.maxTransactionRetryTime) as Schedule.Schedule<unknown, unknown>)
+    const ctx: SessionImpl.SessionContext = {
+      router,
+      fetchSize: config.fetchSize,
+      defaultDatabase: config.database,
+      retry: retrySchedule
+    }
+    const session = (sessionConfig?: SessionConfig) => SessionImpl.make(ctx, sessionConfig)
+    const defaultManager = yield* Bookmarks.makeManager()
+
+    const sessionFor = (q: QueryConfig | undefined): SessionConfig => ({
+      database: q?.database,
+      defaultAccessMode: q?.routing ?? "WRITE",
+      impersonatedUser: q?.impersonatedUser,
+      bookmarkManager: q?.bookmarkManager === null ? undefined : (q?.bookmarkManager ?? defaultManager)
+    })
+
+    const executeQuery = (
+      query: string,
+      parameters: Readonly<Record<string, unknown>> = {},
+      q?: QueryConfig
+    ): Effect.Effect<EagerResult, Neo4jError> =>
+      Effect.scoped(
+        Effect.flatMap(session(sessionFor(q)), (s) => {
+          const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
+          return fn(
+            (tx) =>
+              Effect.flatMap(tx.run(query, parameters), (result) =>
+                Effect.zipWith(result.list, result.summary, (records, summary) => ({
+                  keys: result.keys,
+                  records: [...records],
+                  summary
+                }))
+              ),
+            { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
+          )
+        })
+      )
+
+    const stream = (
+      query: string,
+      parameters: Readonly<Record<string, unknown>> = {},
+      q?: QueryConfig
+    ): Stream.Stream<Neo4jRecord, Neo4jError> =>
+      Stream.unwrapScoped(
+        Effect.gen(function* () {
+          const s = yield* session(sessionFor(q))
+          const result = yield* s.run(query, parameters, { timeout: q?.timeout, metadata: q?.metadata })
+          return result.records
+        })
+      )
+
+    const serverInfo = (database?: string) =>
+      Effect.scoped(
+        Effect.map(
+          router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: [] }),
+          (c): ServerInfo => ({ address: c.address, agent: c.server, protocolVersion: format(c.version) })
+        )
+      )
+
+    const supports = (feature: "multiDb" | "sessionAuth") =>
+      Effect.scoped(
+        Effect.map(
+          router.acquire({ accessMode: "READ", database: undefined, impersonatedUser: undefined, bookmarks: [] }),
+          (c) => (feature === "multiDb" ? c.version.major >= 4 : c.caps.logon)
+        )
+      )
+
+    return { config, router, session, executeQuery, stream, serverInfo, supports }
+  })

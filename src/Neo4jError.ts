@@ -25,7 +25,9 @@ export interface ServerFailure {
   readonly description?: string
   /** GQL diagnostic record */
   readonly diagnosticRecord?: Readonly<Record<string, unknown>>
-  /** The failure that caused this one (GQL `cause`), when the server nests them */
+  /** `diagnostic_record._classification`: `CLIENT_ERROR`, `TRANSIENT_ERROR` or `DATABASE_ERROR` (5.7+) */
+  readonly classification?: string
+  /** The failure that caused this one (GQL `cause`, mapped to one of these classes), when the server nests them */
   readonly cause?: unknown
 }
 
@@ -56,8 +58,8 @@ export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationEx
 }
 
 /**
- * The auth token expired (`Neo.ClientError.Security.TokenExpired`); retriable once a token
- * manager supplies a new one.
+ * The auth token expired (`Neo.ClientError.Security.TokenExpired`). Not retriable as such: only
+ * a token manager that supplies a fresh token can make a new attempt succeed.
  *
  * @since 0.1.0
  * @category errors
@@ -128,6 +130,13 @@ export class ProtocolError extends Data.TaggedError("ProtocolError")<{
 /**
  * The server's transient class (`Neo.TransientError.*`): retrying may succeed.
  *
+ * `Neo.TransientError.Transaction.Terminated` and `Neo.TransientError.Transaction.LockClientStopped`
+ * (sent by 4.x servers) are not transient: the transaction was killed on purpose. As neo4j-driver
+ * 5+ and the Go driver do, `failureToError` reclassifies them as `ClientError` with the codes
+ * `Neo.ClientError.Transaction.Terminated` / `Neo.ClientError.Transaction.LockClientStopped`, so a
+ * `TransientError` from the server is always retriable. The getter still refuses those two codes
+ * for a `TransientError` built by hand.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -142,7 +151,8 @@ export class TransientError extends Data.TaggedError("TransientError")<ServerFai
 }
 
 /**
- * The server's client class (`Neo.ClientError.*`): the request was wrong.
+ * The server's client class (`Neo.ClientError.*`): the request was wrong. Also carries the two
+ * reclassified transaction codes (see `TransientError`).
  *
  * @since 0.1.0
  * @category errors
@@ -158,7 +168,8 @@ export class ClientError extends Data.TaggedError("ClientError")<ServerFailure> 
 }
 
 /**
- * The server's database class (`Neo.DatabaseError.*`): the server failed.
+ * The server's database class (`Neo.DatabaseError.*`): the server failed. A FAILURE without a
+ * status code, or with one outside the three Neo4j classes, also maps here (its message says so).
  *
  * @since 0.1.0
  * @category errors
@@ -234,6 +245,20 @@ export class InvalidParameterError extends Data.TaggedError("InvalidParameterErr
     return false
   }
 }
+
+/**
+ * The errors a server FAILURE maps to (see `failureToError`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServerError =
+  | AuthenticationError
+  | AuthorizationExpiredError
+  | TokenExpiredError
+  | TransientError
+  | ClientError
+  | DatabaseError
 
 /**
  * Every error this driver fails with.

@@ -1,0 +1,118 @@
+/**
+ * FAILURE metadata to the driver's error classes (spec: bolt/message.adoc, messages-failure).
+ *
+ * Fields: `message` always; the Neo4j status code in `code` before 5.7 and in `neo4j_code` from
+ * 5.7; from 5.7 also `gql_status`, `description`, `diagnostic_record` and a nested `cause`
+ * (same shape, without a status code), mapped recursively into the error's `cause`.
+ *
+ * Classification by status code:
+ *
+ * | code                                         | class                        | retriable |
+ * | -------------------------------------------- | ---------------------------- | --------- |
+ * | `Neo.ClientError.Security.Unauthorized`      | `AuthenticationError`        | no        |
+ * | `Neo.ClientError.Security.AuthorizationExpired` | `AuthorizationExpiredError` | yes       |
+ * | `Neo.ClientError.Security.TokenExpired`      | `TokenExpiredError`          | no        |
+ * | `Neo.TransientError.Transaction.Terminated`, `...LockClientStopped` | `ClientError` with the `Neo.ClientError.Transaction.*` code | no |
+ * | `Neo.TransientError.*`                       | `TransientError`             | yes       |
+ * | `Neo.ClientError.Cluster.NotALeader`, `Neo.ClientError.General.ForbiddenOnReadOnlyDatabase` | `ClientError` | yes |
+ * | `Neo.ClientError.*`                          | `ClientError`                | no        |
+ * | `Neo.DatabaseError.*`                        | `DatabaseError`              | no        |
+ * | missing or anything else                     | `DatabaseError` (message says why) | no  |
+ *
+ * The reclassification of `Terminated` / `LockClientStopped` follows neo4j-driver 5+ and the Go
+ * driver: 4.x servers send them as transient, but a transaction killed on purpose must not be
+ * retried. A nested `cause` has no status code by protocol: it is classified by its
+ * `diagnostic_record._classification` (`CLIENT_ERROR`, `TRANSIENT_ERROR`, otherwise database).
+ *
+ * Server messages are kept verbatim (a note is appended only for a missing or unknown code).
+ * Nothing from the request is copied in, so no error carries credentials.
+ */
+import {
+  AuthenticationError,
+  AuthorizationExpiredError,
+  ClientError,
+  DatabaseError,
+  type ServerError,
+  type ServerFailure,
+  TokenExpiredError,
+  TransientError
+} from "../../Neo4jError.js"
+import type { Capabilities } from "./version.js"
+
+/** A deeper chain than this is cut (the innermost causes are dropped). */
+const MAX_CAUSE_DEPTH = 32
+
+const RECLASSIFIED: Readonly<Record<string, string>> = {
+  "Neo.TransientError.Transaction.Terminated": "Neo.ClientError.Transaction.Terminated",
+  "Neo.TransientError.Transaction.LockClientStopped": "Neo.ClientError.Transaction.LockClientStopped"
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined)
+
+const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+const build = (
+  m: Readonly<Record<string, unknown>>,
+  caps: Capabilities | undefined,
+  depth: number
+): ServerError => {
+  // 5.7 renamed `code` to `neo4j_code`; read the negotiated one first and accept the other
+  // (the spec's own examples mix them up).
+  const preferGql = caps?.gqlErrors ?? "neo4j_code" in m
+  const sent = preferGql ? (str(m.neo4j_code) ?? str(m.code)) : (str(m.code) ?? str(m.neo4j_code))
+  const code = sent === undefined ? undefined : (RECLASSIFIED[sent] ?? sent)
+  const diagnosticRecord = isMap(m.diagnostic_record) ? m.diagnostic_record : undefined
+  const classification = str(diagnosticRecord?._classification)
+  const serverMessage = str(m.message) ?? str(m.description) ?? "the server reported a failure without a message"
+
+  const props: Mutable<ServerFailure> = { message: serverMessage }
+  if (code !== undefined) props.code = code
+  const gqlStatus = str(m.gql_status)
+  if (gqlStatus !== undefined) props.gqlStatus = gqlStatus
+  const description = str(m.description)
+  if (description !== undefined) props.description = description
+  if (diagnosticRecord !== undefined) props.diagnosticRecord = diagnosticRecord
+  if (classification !== undefined) props.classification = classification
+  if (isMap(m.cause) && depth < MAX_CAUSE_DEPTH) props.cause = build(m.cause, caps, depth + 1)
+
+  if (code === undefined) {
+    if (depth > 0) {
+      // a GQL cause: no status code by protocol
+      if (classification === "CLIENT_ERROR") return new ClientError(props)
+      if (classification === "TRANSIENT_ERROR") return new TransientError(props)
+      return new DatabaseError(props)
+    }
+    props.message = `${serverMessage} (the server's FAILURE carried no status code)`
+    return new DatabaseError(props)
+  }
+  if (code.startsWith("Neo.ClientError.")) {
+    switch (code) {
+      case "Neo.ClientError.Security.Unauthorized":
+        return new AuthenticationError(props)
+      case "Neo.ClientError.Security.AuthorizationExpired":
+        return new AuthorizationExpiredError(props)
+      case "Neo.ClientError.Security.TokenExpired":
+        return new TokenExpiredError(props)
+      default:
+        return new ClientError(props)
+    }
+  }
+  if (code.startsWith("Neo.TransientError.")) return new TransientError(props)
+  if (code.startsWith("Neo.DatabaseError.")) return new DatabaseError(props)
+  props.message = `${serverMessage} (unrecognised status code ${code})`
+  return new DatabaseError(props)
+}
+
+/**
+ * Maps the metadata of a FAILURE message to one of the server error classes (see the module
+ * comment for the table). `caps` says which field holds the status code (`neo4j_code` from 5.7);
+ * without it, the metadata's own keys decide.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const failureToError = (metadata: Readonly<Record<string, unknown>>, caps?: Capabilities): ServerError =>
+  build(metadata, caps, 0)

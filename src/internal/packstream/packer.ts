@@ -88,7 +88,7 @@ export class Packer {
   ensure(n: number): void {
     const need = this.length + n
     if (need <= this.buffer.length) return
-    let size = this.buffer.length * 2
+    let size = Math.max(this.buffer.length * 2, 64) // (a zero-sized buffer would never grow)
     while (size < need) size *= 2
     const next = new Uint8Array(size)
     next.set(this.buffer.subarray(0, this.length))

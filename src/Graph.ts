@@ -1,0 +1,529 @@
+/**
+ * Graph values returned by queries: `Node`, `Relationship`, `UnboundRelationship` and `Path`
+ * (made of `PathSegment`s), with the names and fields of the official neo4j-driver.
+ *
+ * Element ids came with Bolt 5.0; on Bolt 4.4 `elementId` is the numeric id as a string, as the
+ * official driver does. Ids are int64: numbers while exact, bigints beyond.
+ *
+ * Graph values are received only; they cannot be sent as parameters.
+ *
+ * @since 0.1.0
+ */
+import { Equal, Hash } from "effect"
+
+/**
+ * Properties of a node or relationship.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Properties = { readonly [key: string]: unknown }
+
+// ---------------------------------------------------------------------------------------------
+// structural equality of property values (null, booleans, numbers, bigints, strings, bytes,
+// lists, maps and the value classes, which implement Equal)
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** numeric equality of two integers, whether number or bigint */
+const intEquals = (a: number | bigint, b: number | bigint): boolean =>
+  a === b || (typeof a !== typeof b && BigInt(a) === BigInt(b))
+
+/** agrees for `5` and `5n` */
+const hashInt = (v: number | bigint): number => {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? Hash.number(v) : Hash.string(BigInt(v).toString())
+  return v >= -MAX_SAFE_BIG && v <= MAX_SAFE_BIG ? Hash.number(Number(v)) : Hash.string(v.toString())
+}
+
+const isPlainObject = (u: object): boolean => {
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+const valueEquals = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  switch (typeof a) {
+    case "number":
+      if (typeof b === "number") return a !== a && b !== b // NaN
+      return typeof b === "bigint" && Number.isInteger(a) && BigInt(a) === b
+    case "bigint":
+      return typeof b === "number" && Number.isInteger(b) && BigInt(b) === a
+    case "object": {
+      if (a === null || typeof b !== "object" || b === null) return false
+      if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length) return false
+        for (let i = 0; i < a.length; i++) if (!valueEquals(a[i], b[i])) return false
+        return true
+      }
+      if (a instanceof Uint8Array) {
+        if (!(b instanceof Uint8Array) || a.length !== b.length) return false
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+        return true
+      }
+      if (Equal.isEqual(a)) return Equal.equals(a, b)
+      if (isPlainObject(a) && isPlainObject(b)) return propertiesEqual(a as Properties, b as Properties)
+      return false
+    }
+    default:
+      return false
+  }
+}
+
+const propertiesEqual = (a: Properties, b: Properties): boolean => {
+  if (a === b) return true
+  let n = 0
+  for (const k in a) {
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !valueEquals(a[k], b[k])) return false
+    n++
+  }
+  for (const _ in b) n--
+  return n === 0
+}
+
+const valueHash = (v: unknown): number => {
+  switch (typeof v) {
+    case "number":
+      return Number.isInteger(v) ? hashInt(v) : Hash.number(v)
+    case "bigint":
+      return hashInt(v)
+    case "object": {
+      if (v === null) return 0x6e
+      if (Array.isArray(v)) {
+        let h = 6151
+        for (let i = 0; i < v.length; i++) h = (h * 53) ^ valueHash(v[i])
+        return Hash.optimize(h)
+      }
+      if (v instanceof Uint8Array) {
+        let h = 0x62
+        for (let i = 0; i < v.length; i++) h = (h * 31) ^ v[i]!
+        return Hash.optimize(h)
+      }
+      if (Hash.isHash(v)) return Hash.hash(v)
+      if (isPlainObject(v)) return propertiesHash(v as Properties)
+      return Hash.hash(v)
+    }
+    default:
+      return Hash.hash(v)
+  }
+}
+
+/** order-independent, as equality is */
+const propertiesHash = (p: Properties): number => {
+  let h = 12289
+  for (const k in p) h ^= (Hash.string(k) * 53) ^ valueHash(p[k])
+  return Hash.optimize(h)
+}
+
+const labelsEqual = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// printing (Cypher-like literals)
+
+const show = (v: unknown): string => {
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v)
+    case "bigint":
+      return v.toString()
+    case "object": {
+      if (v === null) return "null"
+      if (Array.isArray(v)) return "[" + v.map(show).join(", ") + "]"
+      if (v instanceof Uint8Array) return `bytes(${v.length})`
+      if (isPlainObject(v)) return showProperties(v as Properties)
+      return String(v)
+    }
+    default:
+      return String(v)
+  }
+}
+
+const showKey = (k: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : "`" + k.replace(/`/g, "``") + "`")
+
+const showProperties = (p: Properties): string => {
+  let s = ""
+  for (const k in p) s += (s === "" ? "" : ", ") + showKey(k) + ": " + show(p[k])
+  return "{" + s + "}"
+}
+
+const hasProperties = (p: Properties): boolean => {
+  for (const _ in p) return true
+  return false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node
+
+/**
+ * A node as returned by a query: a snapshot of its labels and properties.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Node<P extends Properties = Properties> implements Equal.Equal {
+  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  readonly identity: number | bigint
+  /** The labels. */
+  readonly labels: ReadonlyArray<string>
+  /** The properties. */
+  readonly properties: P
+  /** The element id (on Bolt 4.4, `identity` as a string). */
+  readonly elementId: string
+
+  constructor(identity: number | bigint, labels: ReadonlyArray<string>, properties: P, elementId?: string) {
+    this.identity = identity
+    this.labels = labels
+    this.properties = properties
+    this.elementId = elementId ?? String(identity)
+  }
+
+  /** `(4:Person:Actor {name: "Ada"})`: element id, labels, properties. */
+  toString(): string {
+    let s = "(" + this.elementId
+    for (let i = 0; i < this.labels.length; i++) s += ":" + this.labels[i]
+    if (hasProperties(this.properties)) s += " " + showProperties(this.properties)
+    return s + ")"
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof Node &&
+      this.elementId === that.elementId &&
+      intEquals(this.identity, that.identity) &&
+      labelsEqual(this.labels, that.labels) &&
+      propertiesEqual(this.properties, that.properties)
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
+    for (let i = 0; i < this.labels.length; i++) h = (h * 53) ^ Hash.string(this.labels[i]!)
+    return Hash.optimize((h * 53) ^ propertiesHash(this.properties))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relationship
+
+/**
+ * A relationship as returned by a query, with its type, properties and end nodes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Relationship<P extends Properties = Properties> implements Equal.Equal {
+  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  readonly identity: number | bigint
+  /** Numeric id of the start node. */
+  readonly start: number | bigint
+  /** Numeric id of the end node. */
+  readonly end: number | bigint
+  /** The relationship type. */
+  readonly type: string
+  /** The properties. */
+  readonly properties: P
+  /** The element id (on Bolt 4.4, `identity` as a string). */
+  readonly elementId: string
+  /** Element id of the start node. */
+  readonly startNodeElementId: string
+  /** Element id of the end node. */
+  readonly endNodeElementId: string
+
+  constructor(
+    identity: number | bigint,
+    start: number | bigint,
+    end: number | bigint,
+    type: string,
+    properties: P,
+    elementId?: string,
+    startNodeElementId?: string,
+    endNodeElementId?: string
+  ) {
+    this.identity = identity
+    this.start = start
+    this.end = end
+    this.type = type
+    this.properties = properties
+    this.elementId = elementId ?? String(identity)
+    this.startNodeElementId = startNodeElementId ?? String(start)
+    this.endNodeElementId = endNodeElementId ?? String(end)
+  }
+
+  /** `(1)-[:KNOWS {since: 2001}]->(2)`: end nodes by element id. */
+  toString(): string {
+    let s = "(" + this.startNodeElementId + ")-[:" + this.type
+    if (hasProperties(this.properties)) s += " " + showProperties(this.properties)
+    return s + "]->(" + this.endNodeElementId + ")"
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof Relationship &&
+      this.elementId === that.elementId &&
+      this.type === that.type &&
+      this.startNodeElementId === that.startNodeElementId &&
+      this.endNodeElementId === that.endNodeElementId &&
+      intEquals(this.identity, that.identity) &&
+      intEquals(this.start, that.start) &&
+      intEquals(this.end, that.end) &&
+      propertiesEqual(this.properties, that.properties)
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
+    h = (h * 53) ^ Hash.string(this.type)
+    h = (h * 53) ^ Hash.string(this.startNodeElementId)
+    h = (h * 53) ^ Hash.string(this.endNodeElementId)
+    h = (h * 53) ^ hashInt(this.start)
+    h = (h * 53) ^ hashInt(this.end)
+    return Hash.optimize((h * 53) ^ propertiesHash(this.properties))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UnboundRelationship
+
+/**
+ * A relationship without its end nodes, as it travels inside a path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class UnboundRelationship<P extends Properties = Properties> implements Equal.Equal {
+  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  readonly identity: number | bigint
+  /** The relationship type. */
+  readonly type: string
+  /** The properties. */
+  readonly properties: P
+  /** The element id (on Bolt 4.4, `identity` as a string). */
+  readonly elementId: string
+
+  constructor(identity: number | bigint, type: string, properties: P, elementId?: string) {
+    this.identity = identity
+    this.type = type
+    this.properties = properties
+    this.elementId = elementId ?? String(identity)
+  }
+
+  /**
+   * The relationship from `start` to `end`.
+   *
+   * @since 0.1.0
+   */
+  bindTo(start: Node, end: Node): Relationship<P> {
+    return new Relationship(
+      this.identity,
+      start.identity,
+      end.identity,
+      this.type,
+      this.properties,
+      this.elementId,
+      start.elementId,
+      end.elementId
+    )
+  }
+
+  /** `-[:KNOWS {since: 2001}]->` */
+  toString(): string {
+    let s = "-[:" + this.type
+    if (hasProperties(this.properties)) s += " " + showProperties(this.properties)
+    return s + "]->"
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof UnboundRelationship &&
+      this.elementId === that.elementId &&
+      this.type === that.type &&
+      intEquals(this.identity, that.identity) &&
+      propertiesEqual(this.properties, that.properties)
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
+    h = (h * 53) ^ Hash.string(this.type)
+    return Hash.optimize((h * 53) ^ propertiesHash(this.properties) ^ 0x72)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path
+
+/**
+ * One step of a path: `start`, the relationship walked, and `end`. The relationship keeps its own
+ * direction: it may point from `end` to `start`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class PathSegment implements Equal.Equal {
+  /** The node the step leaves. */
+  readonly start: Node
+  /** The relationship walked. */
+  readonly relationship: Relationship
+  /** The node the step reaches. */
+  readonly end: Node
+
+  constructor(start: Node, relationship: Relationship, end: Node) {
+    this.start = start
+    this.relationship = relationship
+    this.end = end
+  }
+
+  /** `(1)-[:KNOWS]->(2)` or `(1)<-[:KNOWS]-(2)`, nodes by element id. */
+  toString(): string {
+    return `(${this.start.elementId})${arrow(this)}(${this.end.elementId})`
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof PathSegment &&
+      Equal.equals(this.relationship, that.relationship) &&
+      Equal.equals(this.start, that.start) &&
+      Equal.equals(this.end, that.end)
+    )
+  }
+
+  [Hash.symbol](): number {
+    const h = (Hash.hash(this.start) * 53) ^ Hash.hash(this.relationship)
+    return Hash.optimize((h * 53) ^ Hash.hash(this.end))
+  }
+}
+
+const arrow = (s: PathSegment): string => {
+  const r = s.relationship
+  return r.startNodeElementId === s.start.elementId ? `-[:${r.type}]->` : `<-[:${r.type}]-`
+}
+
+/**
+ * An alternating sequence of nodes and relationships from `start` to `end`, as segments.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Path implements Equal.Equal, Iterable<PathSegment> {
+  /** The first node. */
+  readonly start: Node
+  /** The last node. */
+  readonly end: Node
+  /** The steps, in order; empty for a single-node path. */
+  readonly segments: ReadonlyArray<PathSegment>
+  /** The number of relationships. */
+  readonly length: number
+
+  constructor(start: Node, end: Node, segments: ReadonlyArray<PathSegment>) {
+    this.start = start
+    this.end = end
+    this.segments = segments
+    this.length = segments.length
+  }
+
+  /** The nodes in path order, `start` first and `end` last (a node may appear more than once). */
+  get nodes(): ReadonlyArray<Node> {
+    const out: Array<Node> = [this.start]
+    for (let i = 0; i < this.segments.length; i++) out.push(this.segments[i]!.end)
+    return out
+  }
+
+  /** The relationships in path order. */
+  get relationships(): ReadonlyArray<Relationship> {
+    return this.segments.map((s) => s.relationship)
+  }
+
+  [Symbol.iterator](): Iterator<PathSegment> {
+    return this.segments[Symbol.iterator]()
+  }
+
+  /** `(1)-[:KNOWS]->(2)<-[:LIKES]-(3)`, nodes by element id. */
+  toString(): string {
+    let s = `(${this.start.elementId})`
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!
+      s += `${arrow(seg)}(${seg.end.elementId})`
+    }
+    return s
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    if (!(that instanceof Path) || that.length !== this.length) return false
+    if (!Equal.equals(this.start, that.start) || !Equal.equals(this.end, that.end)) return false
+    for (let i = 0; i < this.segments.length; i++) {
+      if (!Equal.equals(this.segments[i], that.segments[i])) return false
+    }
+    return true
+  }
+
+  [Hash.symbol](): number {
+    let h = (Hash.hash(this.start) * 53) ^ Hash.hash(this.end)
+    for (let i = 0; i < this.segments.length; i++) h = (h * 53) ^ Hash.hash(this.segments[i])
+    return Hash.optimize(h)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// guards
+
+/**
+ * Whether a value is a `Node`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isNode = (u: unknown): u is Node => u instanceof Node
+
+/**
+ * Whether a value is a `Relationship`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRelationship = (u: unknown): u is Relationship => u instanceof Relationship
+
+/**
+ * Whether a value is an `UnboundRelationship`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isUnboundRelationship = (u: unknown): u is UnboundRelationship => u instanceof UnboundRelationship
+
+/**
+ * Whether a value is a `PathSegment`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPathSegment = (u: unknown): u is PathSegment => u instanceof PathSegment
+
+/**
+ * Whether a value is a `Path`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPath = (u: unknown): u is Path => u instanceof Path
+
+/**
+ * Structural equality of Cypher values as records carry them: numbers and bigints by value (`5`
+ * equals `5n`, NaN equals NaN), byte arrays by content, lists element-wise, maps key-wise
+ * whatever the key order, and value classes through `Equal`.
+ *
+ * @since 0.1.0
+ * @category equivalence
+ */
+export const equals: (a: unknown, b: unknown) => boolean = valueEquals
+
+/**
+ * A hash that agrees with `equals`.
+ *
+ * @since 0.1.0
+ * @category equivalence
+ */
+export const hash: (value: unknown) => number = valueHash

@@ -1,0 +1,116 @@
+/**
+ * Neo4j spatial values: a `Point` in 2 or 3 dimensions in a coordinate reference system given by
+ * its SRID (for example 4326 WGS-84, 4979 WGS-84 3D, 7203 cartesian, 9157 cartesian 3D).
+ *
+ * @since 0.1.0
+ */
+import { Equal, Hash } from "effect"
+
+/** the well-known SRIDs */
+const WGS_84_2D = 4326
+const WGS_84_3D = 4979
+const CARTESIAN_2D = 7203
+const CARTESIAN_3D = 9157
+
+/** equal numbers, NaN equal to itself (a stored NaN is a value like any other) */
+const floatEquals = (a: number, b: number): boolean => a === b || (a !== a && b !== b)
+
+const formatFloat = (n: number): string => (Number.isInteger(n) ? n.toFixed(1) : String(n))
+
+/**
+ * A point in 2D (`z` undefined) or 3D space. Coordinates are floats; `srid` names the coordinate
+ * reference system.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Point implements Equal.Equal {
+  /** Spatial reference system identifier. */
+  readonly srid: number
+  /** x (or longitude). */
+  readonly x: number
+  /** y (or latitude). */
+  readonly y: number
+  /** z (or height), undefined for a 2D point. */
+  readonly z: number | undefined
+
+  /** @throws RangeError when `srid` is not an integer or a coordinate is not a number */
+  constructor(srid: number, x: number, y: number, z?: number | undefined) {
+    if (!(typeof srid === "number" && Number.isInteger(srid))) throw new RangeError(`srid must be an integer, got ${String(srid)}`)
+    if (typeof x !== "number") throw new RangeError(`x must be a number, got ${typeof x}`)
+    if (typeof y !== "number") throw new RangeError(`y must be a number, got ${typeof y}`)
+    if (z !== undefined && typeof z !== "number") throw new RangeError(`z must be a number, got ${typeof z}`)
+    this.srid = srid
+    this.x = x
+    this.y = y
+    this.z = z
+  }
+
+  /** 2 or 3. */
+  get dimension(): 2 | 3 {
+    return this.z === undefined ? 2 : 3
+  }
+
+  /** `Point{srid=4326, x=1.0, y=2.0}` (the official driver's form), with `z` for 3D. */
+  toString(): string {
+    const xy = `Point{srid=${this.srid}, x=${formatFloat(this.x)}, y=${formatFloat(this.y)}`
+    return this.z === undefined ? xy + "}" : `${xy}, z=${formatFloat(this.z)}}`
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof Point &&
+      this.srid === that.srid &&
+      floatEquals(this.x, that.x) &&
+      floatEquals(this.y, that.y) &&
+      (this.z === undefined ? that.z === undefined : that.z !== undefined && floatEquals(this.z, that.z))
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = (Hash.number(this.srid) * 53) ^ Hash.number(this.x)
+    h = (h * 53) ^ Hash.number(this.y)
+    return Hash.optimize(this.z === undefined ? h : (h * 53) ^ Hash.number(this.z) ^ 0x33)
+  }
+}
+
+/**
+ * A 2D point in WGS-84 (SRID 4326).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const wgs84 = (longitude: number, latitude: number): Point => new Point(WGS_84_2D, longitude, latitude)
+
+/**
+ * A 3D point in WGS-84 3D (SRID 4979).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const wgs84_3d = (longitude: number, latitude: number, height: number): Point =>
+  new Point(WGS_84_3D, longitude, latitude, height)
+
+/**
+ * A 2D cartesian point (SRID 7203).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cartesian = (x: number, y: number): Point => new Point(CARTESIAN_2D, x, y)
+
+/**
+ * A 3D cartesian point (SRID 9157).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cartesian3d = (x: number, y: number, z: number): Point => new Point(CARTESIAN_3D, x, y, z)
+
+/**
+ * Whether a value is a `Point`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPoint = (u: unknown): u is Point => u instanceof Point

@@ -1,0 +1,1163 @@
+/**
+ * Neo4j temporal values: `Date`, `Time`, `LocalTime`, `LocalDateTime`, `DateTime` and `Duration`,
+ * with the calendar fields and names the official neo4j-driver uses.
+ *
+ * Values hold calendar fields (year, month, day, hour, ...); the wire forms (epoch days, nanos of
+ * day, epoch seconds) are computed with exact integer arithmetic over the whole java.time range
+ * (years -999,999,999 to 999,999,999): plain numbers where they are exact, `bigint` where an epoch
+ * second count passes 2^53. Time-zone offsets of zone ids come from `Intl.DateTimeFormat`, as in
+ * the official driver.
+ *
+ * Invalid fields throw a `RangeError` naming the field. Every class has structural equality
+ * (`Equal.equals`) and prints in ISO 8601 form.
+ *
+ * @since 0.1.0
+ */
+import { Equal, Hash } from "effect"
+
+// ---------------------------------------------------------------------------------------------
+// integers
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE_BIG = -MAX_SAFE_BIG
+
+/** a bigint as a number when that is exact */
+const normalizeBig = (v: bigint): number | bigint => (v >= MIN_SAFE_BIG && v <= MAX_SAFE_BIG ? Number(v) : v)
+
+/** a + b, exact: a number while safe, a bigint beyond */
+const addInt = (a: number | bigint, b: number): number | bigint => {
+  if (typeof a === "number") {
+    const r = a + b
+    if (Number.isSafeInteger(r)) return r
+    return normalizeBig(BigInt(a) + BigInt(b))
+  }
+  return normalizeBig(a + BigInt(b))
+}
+
+const isInteger = (v: unknown): v is number | bigint =>
+  typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v))
+
+/** numeric equality of two integers, whether number or bigint */
+const intEquals = (a: number | bigint, b: number | bigint): boolean =>
+  a === b || (typeof a !== typeof b && BigInt(a) === BigInt(b))
+
+/** a hash that agrees for `5` and `5n` */
+const hashInt = (v: number | bigint): number => {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? Hash.number(v) : Hash.string(BigInt(v).toString())
+  return v >= MIN_SAFE_BIG && v <= MAX_SAFE_BIG ? Hash.number(Number(v)) : Hash.string(v.toString())
+}
+
+const mix = (h: number, x: number): number => (h * 53) ^ x
+
+// ---------------------------------------------------------------------------------------------
+// calendar arithmetic (java.time's algorithms: ThreeTen / JSR-310)
+
+const DAYS_0000_TO_1970 = 719528
+const DAYS_PER_CYCLE = 146097
+const SECONDS_PER_DAY = 86400
+const NANOS_PER_SECOND = 1_000_000_000
+const NANOS_PER_MINUTE = 60 * NANOS_PER_SECOND
+const NANOS_PER_HOUR = 3600 * NANOS_PER_SECOND
+const NANOS_PER_DAY = 86400 * NANOS_PER_SECOND
+/** java.time LocalDate.MIN / MAX */
+const MIN_YEAR = -999_999_999
+const MAX_YEAR = 999_999_999
+const MIN_EPOCH_DAY = -365243219162
+const MAX_EPOCH_DAY = 365241780471
+/** ZoneOffset.MIN / MAX: +-18:00 */
+const MAX_OFFSET_SECONDS = 18 * 3600
+/** below this |epochDay|, epochDay * 86400 + secondOfDay is a safe integer */
+const SAFE_EPOCH_DAY = Math.floor(Number.MAX_SAFE_INTEGER / SECONDS_PER_DAY) - 1
+
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+const daysInMonth = (y: number, m: number): number =>
+  m === 2 ? (isLeapYear(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31
+
+/** days since 1970-01-01 of a valid date (LocalDate.toEpochDay) */
+const toEpochDay = (year: number, month: number, day: number): number => {
+  const y = year
+  let total = 365 * y
+  if (y >= 0) total += Math.trunc((y + 3) / 4) - Math.trunc((y + 99) / 100) + Math.trunc((y + 399) / 400)
+  else total -= Math.trunc(y / -4) - Math.trunc(y / -100) + Math.trunc(y / -400)
+  total += Math.trunc((367 * month - 362) / 12)
+  total += day - 1
+  if (month > 2) {
+    total--
+    if (!isLeapYear(y)) total--
+  }
+  return total - DAYS_0000_TO_1970
+}
+
+/** scratch fields written by the converters below (single-threaded, never escapes) */
+const civil = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 }
+
+/** LocalDate.ofEpochDay into `civil`; `epochDay` already range-checked */
+const setCivilDate = (epochDay: number): void => {
+  let zeroDay = epochDay + DAYS_0000_TO_1970 - 60
+  let adjust = 0
+  if (zeroDay < 0) {
+    const adjustCycles = Math.trunc((zeroDay + 1) / DAYS_PER_CYCLE) - 1
+    adjust = adjustCycles * 400
+    zeroDay += -adjustCycles * DAYS_PER_CYCLE
+  }
+  let yearEst = Math.trunc((400 * zeroDay + 591) / DAYS_PER_CYCLE)
+  let doyEst = zeroDay - (365 * yearEst + Math.trunc(yearEst / 4) - Math.trunc(yearEst / 100) + Math.trunc(yearEst / 400))
+  if (doyEst < 0) {
+    yearEst--
+    doyEst = zeroDay - (365 * yearEst + Math.trunc(yearEst / 4) - Math.trunc(yearEst / 100) + Math.trunc(yearEst / 400))
+  }
+  yearEst += adjust
+  const marchMonth0 = Math.trunc((doyEst * 5 + 2) / 153)
+  civil.month = ((marchMonth0 + 2) % 12) + 1
+  civil.day = doyEst - Math.trunc((marchMonth0 * 306 + 5) / 10) + 1
+  civil.year = yearEst + Math.trunc(marchMonth0 / 10)
+}
+
+/** second of day into `civil` */
+const setCivilTime = (secondOfDay: number): void => {
+  const hour = Math.floor(secondOfDay / 3600)
+  const rest = secondOfDay - hour * 3600
+  const minute = Math.floor(rest / 60)
+  civil.hour = hour
+  civil.minute = minute
+  civil.second = rest - minute * 60
+}
+
+const checkEpochDay = (epochDay: number | bigint): number => {
+  const d = typeof epochDay === "bigint" ? Number(epochDay) : epochDay
+  if (!Number.isInteger(d) || d < MIN_EPOCH_DAY || d > MAX_EPOCH_DAY) {
+    throw new RangeError(`epoch day ${String(epochDay)} is outside the supported range [${MIN_EPOCH_DAY}, ${MAX_EPOCH_DAY}]`)
+  }
+  return d
+}
+
+/** epoch seconds (local or UTC) into `civil`: the date and time of day */
+const setCivilFromEpochSecond = (epochSecond: number | bigint): void => {
+  let days: number
+  let secondOfDay: number
+  if (typeof epochSecond === "number") {
+    if (!Number.isSafeInteger(epochSecond)) {
+      if (!Number.isInteger(epochSecond)) throw new RangeError(`epoch second ${epochSecond} is not an integer`)
+      return setCivilFromEpochSecond(BigInt(epochSecond))
+    }
+    days = Math.floor(epochSecond / SECONDS_PER_DAY)
+    secondOfDay = epochSecond - days * SECONDS_PER_DAY
+    // the quotient is rounded near 2^53: correct it with the exact remainder
+    if (secondOfDay < 0) {
+      days--
+      secondOfDay += SECONDS_PER_DAY
+    } else if (secondOfDay >= SECONDS_PER_DAY) {
+      days++
+      secondOfDay -= SECONDS_PER_DAY
+    }
+  } else {
+    let q = epochSecond / 86400n
+    let r = epochSecond % 86400n
+    if (r < 0n) {
+      q -= 1n
+      r += 86400n
+    }
+    days = Number(q)
+    secondOfDay = Number(r)
+  }
+  setCivilDate(checkEpochDay(days))
+  setCivilTime(secondOfDay)
+}
+
+/** epochDay * 86400 + secondOfDay, exact */
+const epochSecondOf = (epochDay: number, secondOfDay: number): number | bigint =>
+  epochDay <= SAFE_EPOCH_DAY && epochDay >= -SAFE_EPOCH_DAY
+    ? epochDay * SECONDS_PER_DAY + secondOfDay
+    : normalizeBig(BigInt(epochDay) * 86400n + BigInt(secondOfDay))
+
+// ---------------------------------------------------------------------------------------------
+// validation
+
+const checkField = (value: number, min: number, max: number, name: string): void => {
+  if (!(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`)
+  }
+}
+
+const checkDate = (year: number, month: number, day: number): void => {
+  checkField(year, MIN_YEAR, MAX_YEAR, "year")
+  checkField(month, 1, 12, "month")
+  checkField(day, 1, daysInMonth(year, month), "day")
+}
+
+const checkTime = (hour: number, minute: number, second: number, nanosecond: number): void => {
+  checkField(hour, 0, 23, "hour")
+  checkField(minute, 0, 59, "minute")
+  checkField(second, 0, 59, "second")
+  checkField(nanosecond, 0, NANOS_PER_SECOND - 1, "nanosecond")
+}
+
+const checkOffset = (offset: number): void =>
+  checkField(offset, -MAX_OFFSET_SECONDS, MAX_OFFSET_SECONDS, "timeZoneOffsetSeconds")
+
+const toSmallInt = (v: number | bigint, name: string): number => {
+  if (typeof v === "bigint") {
+    if (v < MIN_SAFE_BIG || v > MAX_SAFE_BIG) throw new RangeError(`${name} ${v} is out of range`)
+    return Number(v)
+  }
+  return v
+}
+
+// ---------------------------------------------------------------------------------------------
+// time zones (Intl.DateTimeFormat, as the official driver)
+
+const formatters = new Map<string, Intl.DateTimeFormat | null>()
+/** a server could send many distinct ids: keep the cache bounded */
+const MAX_FORMATTERS = 1000
+
+const formatterFor = (zoneId: string): Intl.DateTimeFormat | null => {
+  let f = formatters.get(zoneId)
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-US", {
+        timeZone: zoneId,
+        hourCycle: "h23",
+        era: "short",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric"
+      })
+    } catch {
+      f = null
+    }
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear()
+    formatters.set(zoneId, f)
+  }
+  return f
+}
+
+const knownZone = (zoneId: string): Intl.DateTimeFormat => {
+  const f = typeof zoneId === "string" && zoneId.length > 0 ? formatterFor(zoneId) : null
+  if (f === null) throw new RangeError(`unknown time zone id ${JSON.stringify(zoneId)}`)
+  return f
+}
+
+/** 400 Gregorian years: the calendar, and so yearly time-zone rules, repeat */
+const CYCLE_SECONDS = DAYS_PER_CYCLE * SECONDS_PER_DAY
+const CYCLE_SECONDS_BIG = BigInt(CYCLE_SECONDS)
+/** well inside the JS Date range (+-8.64e12 s) */
+const INTL_LIMIT = 8e12
+
+/** an instant Intl can format with the same zone offset: far instants move by whole 400-year cycles */
+const intlInstant = (epochSecond: number | bigint): number => {
+  const approx = Number(epochSecond)
+  if (approx <= INTL_LIMIT && approx >= -INTL_LIMIT) return approx
+  const k = Math.ceil((Math.abs(approx) - INTL_LIMIT) / CYCLE_SECONDS) * Math.sign(approx)
+  return typeof epochSecond === "bigint"
+    ? Number(epochSecond - BigInt(k) * CYCLE_SECONDS_BIG)
+    : epochSecond - k * CYCLE_SECONDS
+}
+
+/** the offset of `zoneId` at the UTC instant `epochSecond` */
+const offsetAtInstant = (zoneId: string, epochSecond: number | bigint): number => {
+  const f = knownZone(zoneId)
+  const s = intlInstant(epochSecond)
+  const parts = f.formatToParts(s * 1000)
+  let year = 0
+  let month = 0
+  let day = 0
+  let hour = 0
+  let minute = 0
+  let second = 0
+  let bc = false
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!
+    switch (p.type) {
+      case "year":
+        year = parseInt(p.value, 10)
+        break
+      case "month":
+        month = parseInt(p.value, 10)
+        break
+      case "day":
+        day = parseInt(p.value, 10)
+        break
+      case "hour":
+        hour = parseInt(p.value, 10) % 24
+        break
+      case "minute":
+        minute = parseInt(p.value, 10)
+        break
+      case "second":
+        second = parseInt(p.value, 10)
+        break
+      case "era":
+        bc = p.value.toUpperCase().startsWith("B")
+        break
+    }
+  }
+  if (bc) year = 1 - year
+  const local = toEpochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
+  return local - s
+}
+
+/**
+ * The offset of `zoneId` for the local (wall-clock) time `localEpochSecond`, as java.time's
+ * `ZonedDateTime.ofLocal` picks it: in an overlap the earlier offset, in a gap the offset before
+ * the gap (so the instant lands after it).
+ */
+const offsetForLocal = (zoneId: string, localEpochSecond: number | bigint): number => {
+  const before = offsetAtInstant(zoneId, addInt(localEpochSecond, -SECONDS_PER_DAY))
+  const after = offsetAtInstant(zoneId, addInt(localEpochSecond, SECONDS_PER_DAY))
+  if (before === after) return before
+  const beforeValid = offsetAtInstant(zoneId, addInt(localEpochSecond, -before)) === before
+  if (beforeValid) return before
+  const afterValid = offsetAtInstant(zoneId, addInt(localEpochSecond, -after)) === after
+  return afterValid ? after : before
+}
+
+// ---------------------------------------------------------------------------------------------
+// printing
+
+const pad = (n: number, width: number): string => String(n).padStart(width, "0")
+
+const formatYear = (year: number): string =>
+  year < 0 ? "-" + pad(-year, 6) : year > 9999 ? "+" + pad(year, 6) : pad(year, 4)
+
+const formatDate = (year: number, month: number, day: number): string =>
+  `${formatYear(year)}-${pad(month, 2)}-${pad(day, 2)}`
+
+const formatNanos = (nanosecond: number): string => (nanosecond === 0 ? "" : "." + pad(nanosecond, 9))
+
+const formatTime = (hour: number, minute: number, second: number, nanosecond: number): string =>
+  `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${formatNanos(nanosecond)}`
+
+const formatOffset = (offset: number): string => {
+  if (offset === 0) return "Z"
+  const sign = offset < 0 ? "-" : "+"
+  const abs = Math.abs(offset)
+  const h = Math.floor(abs / 3600)
+  const m = Math.floor((abs % 3600) / 60)
+  const s = abs % 60
+  return s === 0 ? `${sign}${pad(h, 2)}:${pad(m, 2)}` : `${sign}${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// standard (JS) dates
+
+const checkStandardDate = (d: globalThis.Date): void => {
+  if (!(d instanceof globalThis.Date) || Number.isNaN(d.getTime())) throw new RangeError("an invalid JS Date")
+}
+
+const standardNanos = (d: globalThis.Date, nanosecond: number | undefined): number => {
+  const n = d.getMilliseconds() * 1_000_000 + (nanosecond ?? 0)
+  checkField(n, 0, NANOS_PER_SECOND - 1, "nanosecond")
+  return n
+}
+
+/** offset in seconds of the JS Date's local time zone at its instant */
+const standardOffset = (d: globalThis.Date): number => {
+  const local =
+    toEpochDay(d.getFullYear(), d.getMonth() + 1, d.getDate()) * SECONDS_PER_DAY +
+    d.getHours() * 3600 +
+    d.getMinutes() * 60 +
+    d.getSeconds()
+  return local - Math.floor(d.getTime() / 1000)
+}
+
+/** a JS Date at local wall-clock fields (years 0-99 are not shifted to 1900-1999) */
+const localStandardDate = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number
+): globalThis.Date => {
+  const d = new globalThis.Date(2000, month - 1, day, hour, minute, second, ms)
+  d.setFullYear(year, month - 1, day)
+  return d
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date
+
+/**
+ * A date without a time zone, e.g. `2007-12-03` (Cypher `DATE`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Date implements Equal.Equal {
+  /** Year, -999,999,999 to 999,999,999. */
+  readonly year: number
+  /** Month, 1 to 12. */
+  readonly month: number
+  /** Day of the month, 1 to 31. */
+  readonly day: number
+
+  /** @throws RangeError for an invalid date */
+  constructor(year: number, month: number, day: number) {
+    checkDate(year, month, day)
+    this.year = year
+    this.month = month
+    this.day = day
+  }
+
+  /**
+   * The date of a day count since 1970-01-01 (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromEpochDay(epochDay: number | bigint): Date {
+    setCivilDate(checkEpochDay(epochDay))
+    return new Date(civil.year, civil.month, civil.day)
+  }
+
+  /**
+   * The local calendar date of a JS `Date` (in the process's time zone).
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDate(standardDate: globalThis.Date): Date {
+    checkStandardDate(standardDate)
+    return new Date(standardDate.getFullYear(), standardDate.getMonth() + 1, standardDate.getDate())
+  }
+
+  /**
+   * The UTC calendar date of a JS `Date`.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDateUTC(standardDate: globalThis.Date): Date {
+    checkStandardDate(standardDate)
+    return new Date(standardDate.getUTCFullYear(), standardDate.getUTCMonth() + 1, standardDate.getUTCDate())
+  }
+
+  /**
+   * Days since 1970-01-01 (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toEpochDay(): number {
+    return toEpochDay(this.year, this.month, this.day)
+  }
+
+  /**
+   * A JS `Date` at midnight UTC of this date, as the official driver returns
+   * (an invalid JS Date beyond its range of +-275,760 years).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toStandardDate(): globalThis.Date {
+    return new globalThis.Date(this.toEpochDay() * 86_400_000)
+  }
+
+  /** ISO 8601: `2007-12-03`; years beyond 0000-9999 as `+012345` / `-000001`. */
+  toString(): string {
+    return formatDate(this.year, this.month, this.day)
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return that instanceof Date && this.year === that.year && this.month === that.month && this.day === that.day
+  }
+
+  [Hash.symbol](): number {
+    return Hash.optimize(mix(mix(Hash.number(this.year), this.month), this.day))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// LocalTime
+
+/**
+ * A time of day without a time zone, e.g. `12:50:35.556` (Cypher `LOCAL TIME`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class LocalTime implements Equal.Equal {
+  /** Hour, 0 to 23. */
+  readonly hour: number
+  /** Minute, 0 to 59. */
+  readonly minute: number
+  /** Second, 0 to 59. */
+  readonly second: number
+  /** Nanosecond of the second, 0 to 999,999,999. */
+  readonly nanosecond: number
+
+  /** @throws RangeError for an invalid time */
+  constructor(hour: number, minute: number, second: number, nanosecond: number) {
+    checkTime(hour, minute, second, nanosecond)
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.nanosecond = nanosecond
+  }
+
+  /**
+   * The time of a nanosecond count since midnight (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromNanoOfDay(nanoOfDay: number | bigint): LocalTime {
+    const n = checkNanoOfDay(nanoOfDay)
+    const second = Math.floor(n / NANOS_PER_SECOND)
+    setCivilTime(second)
+    return new LocalTime(civil.hour, civil.minute, civil.second, n - second * NANOS_PER_SECOND)
+  }
+
+  /**
+   * The local time of day of a JS `Date`, plus extra nanoseconds.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDate(standardDate: globalThis.Date, nanosecond?: number): LocalTime {
+    checkStandardDate(standardDate)
+    return new LocalTime(
+      standardDate.getHours(),
+      standardDate.getMinutes(),
+      standardDate.getSeconds(),
+      standardNanos(standardDate, nanosecond)
+    )
+  }
+
+  /**
+   * Nanoseconds since midnight (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toNanoOfDay(): number {
+    return nanoOfDay(this.hour, this.minute, this.second, this.nanosecond)
+  }
+
+  /** ISO 8601: `12:50:35.556000000`. */
+  toString(): string {
+    return formatTime(this.hour, this.minute, this.second, this.nanosecond)
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof LocalTime &&
+      this.hour === that.hour &&
+      this.minute === that.minute &&
+      this.second === that.second &&
+      this.nanosecond === that.nanosecond
+    )
+  }
+
+  [Hash.symbol](): number {
+    return Hash.optimize(mix(Hash.number(this.toNanoOfDay()), 0x74))
+  }
+}
+
+const checkNanoOfDay = (nanoOfDay: number | bigint): number => {
+  const n = typeof nanoOfDay === "bigint" ? Number(nanoOfDay) : nanoOfDay
+  if (!Number.isInteger(n) || n < 0 || n >= NANOS_PER_DAY) {
+    throw new RangeError(`nanosecond of day ${String(nanoOfDay)} is outside [0, ${NANOS_PER_DAY - 1}]`)
+  }
+  return n
+}
+
+const nanoOfDay = (hour: number, minute: number, second: number, nanosecond: number): number =>
+  hour * NANOS_PER_HOUR + minute * NANOS_PER_MINUTE + second * NANOS_PER_SECOND + nanosecond
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+/**
+ * A time of day with a UTC offset, e.g. `12:50:35.556+01:00` (Cypher `ZONED TIME`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Time implements Equal.Equal {
+  /** Hour, 0 to 23. */
+  readonly hour: number
+  /** Minute, 0 to 59. */
+  readonly minute: number
+  /** Second, 0 to 59. */
+  readonly second: number
+  /** Nanosecond of the second, 0 to 999,999,999. */
+  readonly nanosecond: number
+  /** Offset from UTC in seconds, -64,800 to 64,800. */
+  readonly timeZoneOffsetSeconds: number
+
+  /** @throws RangeError for an invalid time or offset */
+  constructor(hour: number, minute: number, second: number, nanosecond: number, timeZoneOffsetSeconds: number) {
+    checkTime(hour, minute, second, nanosecond)
+    checkOffset(timeZoneOffsetSeconds)
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.nanosecond = nanosecond
+    this.timeZoneOffsetSeconds = timeZoneOffsetSeconds
+  }
+
+  /**
+   * The time of a nanosecond count since (local) midnight and an offset (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromNanoOfDay(nanoOfDay: number | bigint, timeZoneOffsetSeconds: number | bigint): Time {
+    const n = checkNanoOfDay(nanoOfDay)
+    const second = Math.floor(n / NANOS_PER_SECOND)
+    setCivilTime(second)
+    return new Time(
+      civil.hour,
+      civil.minute,
+      civil.second,
+      n - second * NANOS_PER_SECOND,
+      toSmallInt(timeZoneOffsetSeconds, "timeZoneOffsetSeconds")
+    )
+  }
+
+  /**
+   * The local time of day of a JS `Date` with the process's offset at that instant.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDate(standardDate: globalThis.Date, nanosecond?: number): Time {
+    checkStandardDate(standardDate)
+    return new Time(
+      standardDate.getHours(),
+      standardDate.getMinutes(),
+      standardDate.getSeconds(),
+      standardNanos(standardDate, nanosecond),
+      standardOffset(standardDate)
+    )
+  }
+
+  /**
+   * Nanoseconds since local midnight (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toNanoOfDay(): number {
+    return nanoOfDay(this.hour, this.minute, this.second, this.nanosecond)
+  }
+
+  /** ISO 8601: `12:50:35.556000000+01:00`, `Z` for UTC. */
+  toString(): string {
+    return formatTime(this.hour, this.minute, this.second, this.nanosecond) + formatOffset(this.timeZoneOffsetSeconds)
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof Time &&
+      this.hour === that.hour &&
+      this.minute === that.minute &&
+      this.second === that.second &&
+      this.nanosecond === that.nanosecond &&
+      this.timeZoneOffsetSeconds === that.timeZoneOffsetSeconds
+    )
+  }
+
+  [Hash.symbol](): number {
+    return Hash.optimize(mix(Hash.number(this.toNanoOfDay()), this.timeZoneOffsetSeconds))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// LocalDateTime
+
+/**
+ * A date and time without a time zone, e.g. `2015-07-04T19:32:24` (Cypher `LOCAL DATETIME`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class LocalDateTime implements Equal.Equal {
+  /** Year, -999,999,999 to 999,999,999. */
+  readonly year: number
+  /** Month, 1 to 12. */
+  readonly month: number
+  /** Day of the month, 1 to 31. */
+  readonly day: number
+  /** Hour, 0 to 23. */
+  readonly hour: number
+  /** Minute, 0 to 59. */
+  readonly minute: number
+  /** Second, 0 to 59. */
+  readonly second: number
+  /** Nanosecond of the second, 0 to 999,999,999. */
+  readonly nanosecond: number
+
+  /** @throws RangeError for an invalid date or time */
+  constructor(
+    year: number,
+    month: number,
+    day: number,
+    hour: number,
+    minute: number,
+    second: number,
+    nanosecond: number
+  ) {
+    checkDate(year, month, day)
+    checkTime(hour, minute, second, nanosecond)
+    this.year = year
+    this.month = month
+    this.day = day
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.nanosecond = nanosecond
+  }
+
+  /**
+   * The date and time of a second count since 1970-01-01T00:00:00 and the nanoseconds within that
+   * second (the Bolt wire form).
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromEpochSecond(epochSecond: number | bigint, nanosecond: number | bigint): LocalDateTime {
+    const nano = toSmallInt(nanosecond, "nanosecond")
+    setCivilFromEpochSecond(epochSecond)
+    return new LocalDateTime(civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, nano)
+  }
+
+  /**
+   * The local date and time of a JS `Date`, plus extra nanoseconds.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDate(standardDate: globalThis.Date, nanosecond?: number): LocalDateTime {
+    checkStandardDate(standardDate)
+    return new LocalDateTime(
+      standardDate.getFullYear(),
+      standardDate.getMonth() + 1,
+      standardDate.getDate(),
+      standardDate.getHours(),
+      standardDate.getMinutes(),
+      standardDate.getSeconds(),
+      standardNanos(standardDate, nanosecond)
+    )
+  }
+
+  /**
+   * Seconds since 1970-01-01T00:00:00 (the Bolt wire form, with `nanosecond`): a number, or a
+   * bigint beyond 2^53.
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toEpochSecond(): number | bigint {
+    return epochSecondOf(
+      toEpochDay(this.year, this.month, this.day),
+      this.hour * 3600 + this.minute * 60 + this.second
+    )
+  }
+
+  /**
+   * A JS `Date` at these wall-clock fields in the process's time zone (millisecond precision).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toStandardDate(): globalThis.Date {
+    return localStandardDate(
+      this.year,
+      this.month,
+      this.day,
+      this.hour,
+      this.minute,
+      this.second,
+      Math.floor(this.nanosecond / 1_000_000)
+    )
+  }
+
+  /** ISO 8601: `2015-07-04T19:32:24.000000001`. */
+  toString(): string {
+    return (
+      formatDate(this.year, this.month, this.day) +
+      "T" +
+      formatTime(this.hour, this.minute, this.second, this.nanosecond)
+    )
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof LocalDateTime &&
+      this.year === that.year &&
+      this.month === that.month &&
+      this.day === that.day &&
+      this.hour === that.hour &&
+      this.minute === that.minute &&
+      this.second === that.second &&
+      this.nanosecond === that.nanosecond
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = mix(mix(Hash.number(this.year), this.month), this.day)
+    h = mix(mix(mix(h, this.hour), this.minute), this.second)
+    return Hash.optimize(mix(h, Hash.number(this.nanosecond)))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DateTime
+
+/**
+ * A date and time in a time zone, given by a UTC offset, a zone id, or both, e.g.
+ * `2015-07-04T19:32:24+02:00[Europe/Paris]` (Cypher `ZONED DATETIME`).
+ *
+ * The fields are the local (wall-clock) date and time. A value built from a zone id alone
+ * (`timeZoneOffsetSeconds` undefined) resolves its offset when it is sent, as java.time does: the
+ * earlier offset in an overlap, the offset before a gap.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class DateTime implements Equal.Equal {
+  /** Year, -999,999,999 to 999,999,999. */
+  readonly year: number
+  /** Month, 1 to 12. */
+  readonly month: number
+  /** Day of the month, 1 to 31. */
+  readonly day: number
+  /** Hour, 0 to 23. */
+  readonly hour: number
+  /** Minute, 0 to 59. */
+  readonly minute: number
+  /** Second, 0 to 59. */
+  readonly second: number
+  /** Nanosecond of the second, 0 to 999,999,999. */
+  readonly nanosecond: number
+  /** Offset from UTC in seconds, or undefined when only a zone id is known. */
+  readonly timeZoneOffsetSeconds: number | undefined
+  /** IANA time-zone id such as `Europe/Paris`, or undefined for a plain offset. */
+  readonly timeZoneId: string | undefined
+
+  /** @throws RangeError for invalid fields, an unknown zone id, or neither offset nor zone id */
+  constructor(
+    year: number,
+    month: number,
+    day: number,
+    hour: number,
+    minute: number,
+    second: number,
+    nanosecond: number,
+    timeZoneOffsetSeconds?: number | undefined,
+    timeZoneId?: string | undefined
+  ) {
+    checkDate(year, month, day)
+    checkTime(hour, minute, second, nanosecond)
+    if (timeZoneOffsetSeconds !== undefined) checkOffset(timeZoneOffsetSeconds)
+    if (timeZoneId !== undefined) knownZone(timeZoneId)
+    else if (timeZoneOffsetSeconds === undefined) {
+      throw new RangeError("a DateTime needs a time-zone offset, a time-zone id, or both")
+    }
+    this.year = year
+    this.month = month
+    this.day = day
+    this.hour = hour
+    this.minute = minute
+    this.second = second
+    this.nanosecond = nanosecond
+    this.timeZoneOffsetSeconds = timeZoneOffsetSeconds
+    this.timeZoneId = timeZoneId
+  }
+
+  /**
+   * The date and time at an instant (seconds since 1970-01-01T00:00:00Z and the nanoseconds within
+   * that second) in a zone: a fixed offset in seconds, or a zone id (whose offset at that instant is
+   * resolved and kept). This is the Bolt 5 wire form.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromEpochSecond(
+    epochSecond: number | bigint,
+    nanosecond: number | bigint,
+    zone: number | bigint | string
+  ): DateTime {
+    const nano = toSmallInt(nanosecond, "nanosecond")
+    if (typeof zone === "string") {
+      const offset = offsetAtInstant(zone, epochSecond)
+      setCivilFromEpochSecond(addInt(epochSecond, offset))
+      return new DateTime(civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, nano, offset, zone)
+    }
+    const offset = toSmallInt(zone, "timeZoneOffsetSeconds")
+    checkOffset(offset)
+    setCivilFromEpochSecond(addInt(epochSecond, offset))
+    return new DateTime(civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, nano, offset)
+  }
+
+  /**
+   * The date and time whose wall-clock reading is `localEpochSecond` seconds after
+   * 1970-01-01T00:00:00, in a zone: a fixed offset in seconds, or a zone id (the offset then stays
+   * unresolved). This is the legacy (Bolt 4.4) wire form.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromLocalEpochSecond(
+    localEpochSecond: number | bigint,
+    nanosecond: number | bigint,
+    zone: number | bigint | string
+  ): DateTime {
+    const nano = toSmallInt(nanosecond, "nanosecond")
+    setCivilFromEpochSecond(localEpochSecond)
+    if (typeof zone === "string") {
+      return new DateTime(civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, nano, undefined, zone)
+    }
+    const offset = toSmallInt(zone, "timeZoneOffsetSeconds")
+    return new DateTime(civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, nano, offset)
+  }
+
+  /**
+   * The local date and time of a JS `Date` with the process's offset at that instant.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static fromStandardDate(standardDate: globalThis.Date, nanosecond?: number): DateTime {
+    checkStandardDate(standardDate)
+    return new DateTime(
+      standardDate.getFullYear(),
+      standardDate.getMonth() + 1,
+      standardDate.getDate(),
+      standardDate.getHours(),
+      standardDate.getMinutes(),
+      standardDate.getSeconds(),
+      standardNanos(standardDate, nanosecond),
+      standardOffset(standardDate)
+    )
+  }
+
+  /**
+   * The wall-clock reading as seconds since 1970-01-01T00:00:00 (the legacy wire form).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toLocalEpochSecond(): number | bigint {
+    return epochSecondOf(
+      toEpochDay(this.year, this.month, this.day),
+      this.hour * 3600 + this.minute * 60 + this.second
+    )
+  }
+
+  /**
+   * The offset in force: `timeZoneOffsetSeconds`, or the zone's offset for this wall-clock time.
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  resolvedOffsetSeconds(): number {
+    return this.timeZoneOffsetSeconds ?? offsetForLocal(this.timeZoneId!, this.toLocalEpochSecond())
+  }
+
+  /**
+   * The instant as seconds since 1970-01-01T00:00:00Z (the Bolt 5 wire form, with `nanosecond`).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toEpochSecond(): number | bigint {
+    const local = this.toLocalEpochSecond()
+    const offset = this.timeZoneOffsetSeconds ?? offsetForLocal(this.timeZoneId!, local)
+    return addInt(local, -offset)
+  }
+
+  /**
+   * A JS `Date` at this instant (millisecond precision; invalid beyond the JS Date range).
+   *
+   * @since 0.1.0
+   * @category conversions
+   */
+  toStandardDate(): globalThis.Date {
+    return new globalThis.Date(Number(this.toEpochSecond()) * 1000 + Math.floor(this.nanosecond / 1_000_000))
+  }
+
+  /** ISO 8601: `2015-07-04T19:32:24+02:00[Europe/Paris]`. */
+  toString(): string {
+    return (
+      formatDate(this.year, this.month, this.day) +
+      "T" +
+      formatTime(this.hour, this.minute, this.second, this.nanosecond) +
+      (this.timeZoneOffsetSeconds !== undefined ? formatOffset(this.timeZoneOffsetSeconds) : "") +
+      (this.timeZoneId !== undefined ? `[${this.timeZoneId}]` : "")
+    )
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof DateTime &&
+      this.year === that.year &&
+      this.month === that.month &&
+      this.day === that.day &&
+      this.hour === that.hour &&
+      this.minute === that.minute &&
+      this.second === that.second &&
+      this.nanosecond === that.nanosecond &&
+      this.timeZoneOffsetSeconds === that.timeZoneOffsetSeconds &&
+      this.timeZoneId === that.timeZoneId
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = mix(mix(Hash.number(this.year), this.month), this.day)
+    h = mix(mix(mix(h, this.hour), this.minute), this.second)
+    h = mix(h, Hash.number(this.nanosecond))
+    h = mix(h, this.timeZoneOffsetSeconds === undefined ? 0x5a : this.timeZoneOffsetSeconds)
+    return Hash.optimize(mix(h, this.timeZoneId === undefined ? 0 : Hash.string(this.timeZoneId)))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duration
+
+/**
+ * A temporal amount in months, days, seconds and nanoseconds, each with its own sign (Cypher
+ * `DURATION`), e.g. `P1Y2M3DT4H5M6.000000007S`.
+ *
+ * `months`, `days` and `seconds` are int64 on the wire: numbers while exact, bigints beyond.
+ * `nanoseconds` is normalised into 0 to 999,999,999, carrying whole seconds into `seconds`, as the
+ * server and the official driver do.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Duration implements Equal.Equal {
+  /** Months (a year is 12 months). */
+  readonly months: number | bigint
+  /** Days. */
+  readonly days: number | bigint
+  /** Seconds. */
+  readonly seconds: number | bigint
+  /** Nanoseconds, 0 to 999,999,999. */
+  readonly nanoseconds: number
+
+  /** @throws RangeError for a field that is not an integer */
+  constructor(months: number | bigint, days: number | bigint, seconds: number | bigint, nanoseconds: number | bigint) {
+    if (!isInteger(months)) throw new RangeError(`months must be an integer, got ${String(months)}`)
+    if (!isInteger(days)) throw new RangeError(`days must be an integer, got ${String(days)}`)
+    if (!isInteger(seconds)) throw new RangeError(`seconds must be an integer, got ${String(seconds)}`)
+    if (!isInteger(nanoseconds)) throw new RangeError(`nanoseconds must be an integer, got ${String(nanoseconds)}`)
+    this.months = months
+    this.days = days
+    if (typeof nanoseconds === "number" && nanoseconds >= 0 && nanoseconds < NANOS_PER_SECOND) {
+      this.seconds = seconds
+      this.nanoseconds = nanoseconds
+    } else {
+      const n = BigInt(nanoseconds)
+      let carry = n / 1_000_000_000n
+      let rest = n % 1_000_000_000n
+      if (rest < 0n) {
+        carry -= 1n
+        rest += 1_000_000_000n
+      }
+      this.seconds = normalizeBig(BigInt(seconds) + carry)
+      this.nanoseconds = Number(rest)
+    }
+  }
+
+  /** ISO 8601 with a sign per component: `P1Y2M3DT4H5M6.000000007S`, `PT-0.500000000S`, `PT0S`. */
+  toString(): string {
+    const months = BigInt(this.months)
+    const days = BigInt(this.days)
+    const total = BigInt(this.seconds) * 1_000_000_000n + BigInt(this.nanoseconds)
+    if (months === 0n && days === 0n && total === 0n) return "PT0S"
+    let s = "P"
+    const years = months / 12n
+    const restMonths = months % 12n
+    if (years !== 0n) s += `${years}Y`
+    if (restMonths !== 0n) s += `${restMonths}M`
+    if (days !== 0n) s += `${days}D`
+    if (total !== 0n) {
+      const sign = total < 0n ? "-" : ""
+      const abs = total < 0n ? -total : total
+      const hours = abs / 3_600_000_000_000n
+      const minutes = (abs / 60_000_000_000n) % 60n
+      const secs = (abs / 1_000_000_000n) % 60n
+      const nanos = abs % 1_000_000_000n
+      s += "T"
+      if (hours !== 0n) s += `${sign}${hours}H`
+      if (minutes !== 0n) s += `${sign}${minutes}M`
+      if (secs !== 0n || nanos !== 0n) s += `${sign}${secs}${formatNanos(Number(nanos))}S`
+    }
+    return s
+  }
+
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return (
+      that instanceof Duration &&
+      intEquals(this.months, that.months) &&
+      intEquals(this.days, that.days) &&
+      intEquals(this.seconds, that.seconds) &&
+      this.nanoseconds === that.nanoseconds
+    )
+  }
+
+  [Hash.symbol](): number {
+    let h = mix(hashInt(this.months), hashInt(this.days))
+    h = mix(h, hashInt(this.seconds))
+    return Hash.optimize(mix(h, Hash.number(this.nanoseconds)))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// guards
+
+/**
+ * Whether a value is a `Date`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDate = (u: unknown): u is Date => u instanceof Date
+
+/**
+ * Whether a value is a `LocalTime`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isLocalTime = (u: unknown): u is LocalTime => u instanceof LocalTime
+
+/**
+ * Whether a value is a `Time`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTime = (u: unknown): u is Time => u instanceof Time
+
+/**
+ * Whether a value is a `LocalDateTime`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isLocalDateTime = (u: unknown): u is LocalDateTime => u instanceof LocalDateTime
+
+/**
+ * Whether a value is a `DateTime`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDateTime = (u: unknown): u is DateTime => u instanceof DateTime
+
+/**
+ * Whether a value is a `Duration`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDuration = (u: unknown): u is Duration => u instanceof Duration

@@ -10,7 +10,6 @@ import { VERSION } from "../DriverConfig.js"
 import type { Neo4jError } from "../Neo4jError.js"
 import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
-import { defaultSchedule } from "../RetryPolicy.js"
 import type { Session, SessionConfig } from "../Session.js"
 import type { TransactionConfig } from "../Transaction.js"
 import { format } from "./bolt/version.js"
@@ -121,12 +120,12 @@ export const make = (
       connect: Connection.open(connectOptions)
     })
     const router = DirectRouter.make(pool)
-    const retrySchedule = retry ?? (defaultSchedule(config.maxTransactionRetryTime) as Schedule.Schedule<unknown, unknown>)
     const ctx: SessionImpl.SessionContext = {
       router,
       fetchSize: config.fetchSize,
       defaultDatabase: config.database,
-      retry: retrySchedule
+      retry,
+      maxRetryTime: config.maxTransactionRetryTime
     }
     const session = (sessionConfig?: SessionConfig) => SessionImpl.make(ctx, sessionConfig)
     const defaultManager = yield* Bookmarks.makeManager()

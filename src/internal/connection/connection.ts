@@ -130,9 +130,22 @@ export const open = (options: ConnectionOptions): Effect.Effect<Connection, Neo4
       tls: options.tls,
       connectTimeout: options.connectTimeout
     })
-    const connection = yield* handshake(socket, options)
+    // the connect timeout also bounds the handshake and HELLO: a server that accepts the socket
+    // but never answers must not hang the caller
+    const timeout = options.connectTimeout ?? 30_000
+    const bounded = <A>(what: string, effect: Effect.Effect<A, Neo4jError>) =>
+      Effect.timeoutFail(effect, {
+        duration: timeout,
+        onTimeout: () =>
+          new ServiceUnavailableError({
+            reason: "Timeout",
+            address: socket.address,
+            message: `the server at ${socket.address} did not complete the ${what} within ${timeout} ms`
+          })
+      })
+    const connection = yield* bounded("Bolt handshake", handshake(socket, options))
     yield* Scope.addFinalizerExit(scope, (_exit) => connection.close)
-    yield* connection.hello(options)
+    yield* bounded("HELLO", connection.hello(options))
     return connection.api
   })
 

@@ -6,6 +6,7 @@
 import { Duration, Effect, Exit, Scope } from "effect"
 import type { Schedule } from "effect"
 import * as Bookmarks from "../../Bookmarks.js"
+import { retrying } from "../../RetryPolicy.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
@@ -24,8 +25,10 @@ export interface SessionContext {
   readonly router: Router
   readonly fetchSize: number
   readonly defaultDatabase: string | undefined
-  /** the retry schedule of transaction functions; its input is each attempt's failure */
-  readonly retry: Schedule.Schedule<unknown, unknown>
+  /** replaces the default retry schedule of transaction functions; its input is each attempt's failure */
+  readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+  /** the default schedule's total budget */
+  readonly maxRetryTime: Duration.Duration
 }
 
 interface Current {
@@ -163,7 +166,8 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
             return a
           })
         )
-        return Effect.retry(attempt, fnConfig?.retry ?? ctx.retry) as Effect.Effect<A, E | Neo4jError, R>
+        const schedule = fnConfig?.retry ?? ctx.retry
+        return retrying(attempt, schedule ? { schedule } : { maxRetryTime: ctx.maxRetryTime })
       }
 
     return {

@@ -59,12 +59,17 @@ const outcomeError = (outcome: Outcome, conn: Connection, name: string): Neo4jEr
  *
  * @since 0.1.0
  */
-export const run = (conn: Connection, request: RunRequest): Effect.Effect<ResultCursor, Neo4jError> =>
+export const run = (
+  conn: Connection,
+  request: RunRequest,
+  /** awaited after RUN + PULL are queued and before RUN's answer (an explicit transaction's BEGIN) */
+  awaitFirst: Effect.Effect<void, Neo4jError> = Effect.void
+): Effect.Effect<ResultCursor, Neo4jError> =>
   Effect.suspend(() => {
     const runPending = conn.enqueue("RUN", (c) => Msg.run(c, conn.caps, request))
     const firstPull = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize }))
     let pullPending: Pending | undefined = firstPull
-    return Effect.flatMap(conn.await(runPending), (outcome) => {
+    return Effect.flatMap(Effect.zipRight(awaitFirst, conn.await(runPending)), (outcome) => {
       const error = outcomeError(outcome, conn, "RUN")
       if (error) return Effect.fail(error)
       const runMetadata = (outcome as { metadata: Readonly<Record<string, unknown>> }).metadata

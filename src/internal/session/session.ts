@@ -43,7 +43,7 @@ const txExtra = (
   bookmarks: Bookmarks.Bookmarks,
   config: TransactionConfig | undefined
 ): TxExtra => ({
-  bookmarks,
+  bookmarks: bookmarks.length > 0 ? bookmarks : undefined,
   mode: mode === "READ" ? "r" : "w",
   db: database,
   impersonatedUser,

@@ -77,8 +77,8 @@ export const begin = (conn: Connection, request: BeginRequest): ExplicitTransact
     Effect.suspend(() => {
       if (!open) return Effect.fail(closedError())
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
-      const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize })
-      return Effect.flatMap(Effect.zipRight(awaitBegin, cursor, { concurrent: false }), (c) => {
+      const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin)
+      return Effect.flatMap(cursor, (c) => {
         const managed = ManagedResult.make(conn, c, { text: query, parameters }, () => Effect.void)
         results.push(managed)
         return Effect.succeed(managed.result)

@@ -1,0 +1,124 @@
+/**
+ * `npm run demo`: a few queries through the driver. Against `NEO4J_URI` (with `NEO4J_USERNAME`
+ * / `NEO4J_PASSWORD`) when it is set; otherwise against the bundled scripted stub server, which
+ * plays the part of a Neo4j 5.26 server over a real socket: an eager query, a streamed one with
+ * backpressure (take 5 of 1,000,000), and a transaction function that fails twice with a
+ * transient error and succeeds on the third attempt.
+ *
+ * @since 0.1.0
+ */
+import { Chunk, Console, Effect, Layer, Schedule, Stream } from "effect"
+import * as Auth from "./Auth.js"
+import * as Neo4jDriver from "./Neo4jDriver.js"
+import { StubServer } from "./testing/index.js"
+
+const STUB_SCRIPT = `!: MANIFEST 6.0 5.8-5.0 4.4
+A: HELLO
+A: LOGON
+C: BEGIN {"mode": "r", "[bookmarks]": *}
+C: RUN "UNWIND range(1, 3) AS i RETURN i, 'person ' + i AS name" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["i", "name"], "t_first": 2}
+   RECORD [1, "person 1"]
+   RECORD [2, "person 2"]
+   RECORD [3, "person 3"]
+   SUCCESS {"type": "r", "t_last": 1, "db": "neo4j"}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:demo-1"}
+C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
+S: <STREAM records=1000000 fields=["i"] summary={"type": "r"}>
+{{
+C: BEGIN *
+C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
+   IGNORED
+C: RESET
+S: SUCCESS {}
+}}
+{{
+C: BEGIN *
+C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
+   IGNORED
+C: RESET
+S: SUCCESS {}
+}}
+C: BEGIN *
+C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["name"]}
+   RECORD ["Ada"]
+   SUCCESS {"type": "w", "stats": {"nodes-created": 1, "properties-set": 1, "labels-added": 1}}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:demo-2"}
+?: GOODBYE
+`
+
+const program = Effect.gen(function* () {
+  const driver = yield* Neo4jDriver.Neo4jDriver
+  const info = yield* driver.verifyConnectivity()
+  yield* Console.log(`connected: ${info.agent} at ${info.address}, Bolt ${info.protocolVersion}`)
+
+  const { keys, records, summary } = yield* driver.executeQuery(
+    "UNWIND range(1, 3) AS i RETURN i, 'person ' + i AS name",
+    {},
+    { routing: "READ" }
+  )
+  yield* Console.log(`executeQuery: keys ${JSON.stringify(keys)}`)
+  for (const r of records) yield* Console.log(`  ${r.get("i")}: ${r.get("name")}`)
+  yield* Console.log(`  (${summary.queryType}, available after ${summary.resultAvailableAfter} ms)`)
+
+  const firstFive = yield* driver.stream("UNWIND range(1, 1000000) AS i RETURN i").pipe(
+    Stream.take(5),
+    Stream.map((r) => r.get("i")),
+    Stream.runCollect
+  )
+  yield* Console.log(`stream: first five of 1,000,000: ${Chunk.toArray(firstFive).join(", ")} (one PULL, then DISCARD)`)
+
+  let attempts = 0
+  const created = yield* Effect.scoped(
+    Effect.flatMap(driver.session(), (session) =>
+      session.executeWrite(
+        (tx) =>
+          Effect.gen(function* () {
+            attempts++
+            const result = yield* tx.run("CREATE (p:Person {name: $name}) RETURN p.name AS name", { name: "Ada" })
+            const record = yield* result.single
+            const s = yield* result.summary
+            return `${record.get("name")} (nodes created: ${s.counters.nodesCreated})`
+          }),
+        // a short back-off for the demo; the default is 1 s, x2, +-20 %, capped at 30 s
+        { retry: Schedule.exponential("50 millis").pipe(Schedule.intersect(Schedule.recurs(5))) }
+      )
+    )
+  )
+  yield* Console.log(`executeWrite: created ${created} after ${attempts} attempts (2 transient failures retried)`)
+})
+
+const main: Effect.Effect<void, unknown> = process.env.NEO4J_URI
+  ? Effect.gen(function* () {
+      yield* Console.log(`using NEO4J_URI=${process.env.NEO4J_URI}`)
+      // against a real server the scripted queries still make sense, except the retry story
+      yield* program.pipe(Effect.provide(Neo4jDriver.Neo4jDriverLive))
+    })
+  : Effect.gen(function* () {
+      const stub = yield* StubServer.make({ script: STUB_SCRIPT })
+      yield* Console.log(`NEO4J_URI is not set: using the bundled stub server at ${stub.uri("neo4j")}`)
+      const driverLayer = Neo4jDriver.layer({ uri: stub.uri("neo4j"), auth: Auth.basic("neo4j", "demo-password") })
+      yield* program.pipe(Effect.provide(Layer.fresh(driverLayer)))
+      yield* stub.verify
+      yield* Console.log("driver closed; the stub server saw exactly the scripted conversation")
+    }).pipe(Effect.scoped)
+
+Effect.runPromiseExit(main).then((exit) => {
+  if (exit._tag === "Failure") {
+    console.error("demo failed:", exit.cause.toString())
+    process.exitCode = 1
+  }
+})

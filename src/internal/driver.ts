@@ -176,7 +176,7 @@ export const make = (
       Effect.scoped(
         Effect.map(
           router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: [] }),
-          (c): ServerInfo => ({ address: c.address, agent: c.server, protocolVersion: format(c.version) })
+          ({ connection: c }): ServerInfo => ({ address: c.address, agent: c.server, protocolVersion: format(c.version) })
         )
       )
 
@@ -184,7 +184,7 @@ export const make = (
       Effect.scoped(
         Effect.map(
           router.acquire({ accessMode: "READ", database: undefined, impersonatedUser: undefined, bookmarks: [] }),
-          (c) => (feature === "multiDb" ? c.version.major >= 4 : c.caps.logon)
+          ({ connection: c }) => (feature === "multiDb" ? c.version.major >= 4 : c.caps.logon)
         )
       )
 

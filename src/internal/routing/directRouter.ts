@@ -12,7 +12,7 @@ import type { Router } from "./router.js"
  * @since 0.1.0
  */
 export const make = (pool: Pool): Router => ({
-  acquire: () => pool.acquire,
+  acquire: (request) => Effect.map(pool.acquire, (connection) => ({ connection, database: request.database })),
   close: pool.close
 })
 

@@ -28,13 +28,27 @@ export interface LeaseRequest {
 }
 
 /**
+ * A leased connection and the database it serves (the home database's resolved name when the
+ * request named none and the router learnt it; otherwise the requested one).
+ *
+ * @since 0.1.0
+ */
+export interface Lease {
+  readonly connection: Connection
+  readonly database: string | undefined
+}
+
+/**
  * Leases connections.
  *
  * @since 0.1.0
  */
 export interface Router {
-  /** A connection for the request, released when the scope closes. */
-  readonly acquire: (request: LeaseRequest) => Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /**
+   * A connection for the request, released when the scope closes. The scope's exit tells the
+   * router how the work ended (a lost server or a former leader is forgotten).
+   */
+  readonly acquire: (request: LeaseRequest) => Effect.Effect<Lease, Neo4jError, Scope.Scope>
   /** Closes every pool. */
   readonly close: Effect.Effect<void>
 }

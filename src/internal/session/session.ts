@@ -102,12 +102,12 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
           const exit = yield* Effect.exit(
             restore(
               Effect.gen(function* () {
-                const conn = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
+                const { connection: conn, database: db } = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
                 const cursor = yield* runCursor(conn, {
                   query,
                   parameters,
                   fetchSize,
-                  ...txExtra(config.defaultAccessMode ?? "WRITE", database, config.impersonatedUser, sent, txConfig)
+                  ...txExtra(config.defaultAccessMode ?? "WRITE", db, config.impersonatedUser, sent, txConfig)
                 })
                 return ManagedResult.make(conn, cursor, { text: query, parameters }, (summary) =>
                   Effect.zipRight(
@@ -137,8 +137,8 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
         yield* finishCurrent
         const sent = yield* bookmarksToSend
         const scope = yield* Effect.scope
-        const conn = yield* lease(mode, sent, scope)
-        const tx = begin(conn, { fetchSize, ...txExtra(mode, database, config.impersonatedUser, sent, txConfig) })
+        const { connection: conn, database: db } = yield* lease(mode, sent, scope)
+        const tx = begin(conn, { fetchSize, ...txExtra(mode, db, config.impersonatedUser, sent, txConfig) })
         yield* Effect.addFinalizer(() => (tx.isOpen() ? Effect.ignore(tx.rollback) : Effect.void))
         const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
         return { tx, commit }

@@ -91,6 +91,8 @@ export const Neo4jDriver = Context.GenericTag<Neo4jDriver>("effect-neo4j/Neo4jDr
 export interface MakeOptions {
   /** replaces the default transaction-function retry schedule for every call */
   readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /** `neo4j://` only: resolves the URI's address to the addresses of the routers to try */
+  readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
 }
 
 /**
@@ -105,7 +107,7 @@ export const make = (
 ): Effect.Effect<Neo4jDriver, InvalidConfigError, Scope.Scope> =>
   Effect.gen(function* () {
     const resolved = yield* DriverConfig.resolveEffect(config)
-    const core = yield* Core.make(resolved, options.retry)
+    const core = yield* Core.make(resolved, options)
     return {
       verifyConnectivity: (o) => core.serverInfo(o?.database),
       getServerInfo: (o) => core.serverInfo(o?.database),

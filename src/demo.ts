@@ -12,10 +12,13 @@ import * as Auth from "./Auth.js"
 import * as Neo4jDriver from "./Neo4jDriver.js"
 import { StubServer } from "./testing/index.js"
 
-const STUB_SCRIPT = `!: MANIFEST 6.0 5.8-5.0 4.4
+/** The stub plays a one-member cluster at `address`: it answers ROUTE with itself in every role. */
+const stubScript = (address: string) => `!: MANIFEST 6.0 5.8-5.0 4.4
 A: HELLO
 A: LOGON
-C: BEGIN {"mode": "r", "[bookmarks]": *}
+C: ROUTE {"address": "${address}"} [] {}
+S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${address}"], "role": "ROUTE"}, {"addresses": ["${address}"], "role": "READ"}, {"addresses": ["${address}"], "role": "WRITE"}]}}
+C: BEGIN {"mode": "r", "db": "neo4j"}
 C: RUN "UNWIND range(1, 3) AS i RETURN i, 'person ' + i AS name" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -26,7 +29,7 @@ S: SUCCESS {}
    SUCCESS {"type": "r", "t_last": 1, "db": "neo4j"}
 C: COMMIT
 S: SUCCESS {"bookmark": "FB:demo-1"}
-C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
+C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"], "db": "neo4j"}
 S: <STREAM records=1000000 fields=["i"] summary={"type": "r"}>
 {{
 C: BEGIN *
@@ -108,7 +111,8 @@ const main: Effect.Effect<void, unknown> = process.env.NEO4J_URI
       yield* program.pipe(Effect.provide(Neo4jDriver.Neo4jDriverLive))
     })
   : Effect.gen(function* () {
-      const stub = yield* StubServer.make({ script: STUB_SCRIPT })
+      const [port] = yield* StubServer.freePorts(1)
+      const stub = yield* StubServer.make({ port, script: stubScript(`127.0.0.1:${port}`) })
       yield* Console.log(`NEO4J_URI is not set: using the bundled stub server at ${stub.uri("neo4j")}`)
       const driverLayer = Neo4jDriver.layer({ uri: stub.uri("neo4j"), auth: Auth.basic("neo4j", "demo-password") })
       yield* program.pipe(Effect.provide(Layer.fresh(driverLayer)))

@@ -17,6 +17,7 @@ import * as Connection from "./connection/connection.js"
 import * as Pool from "./pool/pool.js"
 import * as DirectRouter from "./routing/directRouter.js"
 import type { Router } from "./routing/router.js"
+import * as RoutingRouter from "./routing/routingRouter.js"
 import * as SessionImpl from "./session/session.js"
 
 /**
@@ -80,13 +81,32 @@ const boltAgent = {
 }
 
 /**
+ * Options of the core that are Effect values.
+ *
+ * @since 0.1.0
+ */
+export interface CoreOptions {
+  /** replaces the default transaction-function retry schedule */
+  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /** resolves the URI's address to the addresses to try (routing only) */
+  readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
+}
+
+/** "host:port" or "[v6]:port" to parts; a missing port is the URI's. */
+export const parseAddress = (address: string, defaultPort: number): { host: string; port: number } => {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address) ?? /^([^:]+)(?::(\d+))?$/.exec(address)
+  if (!m) return { host: address, port: defaultPort }
+  return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort }
+}
+
+/**
  * Builds the core in the current scope; closing it closes every connection.
  *
  * @since 0.1.0
  */
 export const make = (
   config: ResolvedConfig,
-  retry?: Schedule.Schedule<unknown, unknown>
+  options: CoreOptions = {}
 ): Effect.Effect<DriverCore, never, Scope.Scope> =>
   Effect.gen(function* () {
     const uri = config.parsedUri
@@ -111,20 +131,30 @@ export const make = (
       maxMessageSize: config.maxMessageSize,
       useBigInt: config.useBigInt
     }
-    const pool = yield* Pool.make({
-      address,
-      maxSize: config.maxConnectionPoolSize,
-      acquisitionTimeout: config.connectionAcquisitionTimeout,
-      maxLifetime: config.maxConnectionLifetime,
-      livenessCheckTimeout: config.connectionLivenessCheckTimeout,
-      connect: Connection.open(connectOptions)
-    })
-    const router = DirectRouter.make(pool)
+    const makePool = (at: string) => {
+      const { host, port } = parseAddress(at, uri.port)
+      return Pool.make({
+        address: at,
+        maxSize: config.maxConnectionPoolSize,
+        acquisitionTimeout: config.connectionAcquisitionTimeout,
+        maxLifetime: config.maxConnectionLifetime,
+        livenessCheckTimeout: config.connectionLivenessCheckTimeout,
+        connect: Connection.open({ ...connectOptions, host, port })
+      })
+    }
+    const router: Router = uri.routing
+      ? yield* RoutingRouter.make({
+          seed: address,
+          routingContext: { address, ...uri.routingContext },
+          makePool,
+          resolver: options.resolver
+        })
+      : DirectRouter.make(yield* makePool(address))
     const ctx: SessionImpl.SessionContext = {
       router,
       fetchSize: config.fetchSize,
       defaultDatabase: config.database,
-      retry,
+      retry: options.retry,
       maxRetryTime: config.maxTransactionRetryTime
     }
     const session = (sessionConfig?: SessionConfig) => SessionImpl.make(ctx, sessionConfig)

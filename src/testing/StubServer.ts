@@ -167,6 +167,8 @@ export interface StubServerOptions {
   readonly verifyOnClose?: boolean | undefined
   /** how long `verify` waits for connections to settle, in ms (default 2000) */
   readonly verifyTimeout?: number | undefined
+  /** the port to listen on (default 0: any free port); with `freePorts`, scripts can name each other's addresses */
+  readonly port?: number | undefined
 }
 
 /**
@@ -826,7 +828,7 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
           })
         }
         srv.once("error", (err) => resume(Effect.die(err)))
-        srv.listen(0, "127.0.0.1", () => resume(Effect.succeed(srv)))
+        srv.listen(options.port ?? 0, "127.0.0.1", () => resume(Effect.succeed(srv)))
       }),
       (srv) =>
         Effect.async<void>((resume) => {
@@ -972,3 +974,26 @@ export const connections: Effect.Effect<ReadonlyArray<ConnectionLog>, never, Stu
  */
 export const received = (connection?: number): Effect.Effect<ReadonlyArray<ReceivedMessage>, never, StubServer> =>
   Effect.flatMap(StubServer, (s) => s.received(connection))
+
+/**
+ * Free loopback ports for stub servers that must know each other's addresses before they start
+ * (a cluster whose routing tables list its members): pass each as `port`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const freePorts = (count: number): Effect.Effect<ReadonlyArray<number>> =>
+  Effect.promise(async () => {
+    const servers = await Promise.all(
+      Array.from({ length: count }, () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const srv = net.createServer()
+          srv.once("error", reject)
+          srv.listen(0, "127.0.0.1", () => resolve(srv))
+        })
+      )
+    )
+    const ports = servers.map((s) => (s.address() as net.AddressInfo).port)
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))))
+    return ports
+  })

@@ -1,0 +1,325 @@
+/**
+ * The router for `neo4j://`: routing tables per database fetched with ROUTE, refreshed when
+ * stale (TTL passed, or no member for the role needed), one refresh at a time; one pool per
+ * address; the least busy member wins (round robin on ties); failed members are forgotten and
+ * the work goes elsewhere; discovery failures name every router tried and what it answered.
+ */
+import { Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
+import type { Cause } from "effect"
+import {
+  ClientError,
+  ServiceUnavailableError,
+  SessionExpiredError
+} from "../../Neo4jError.js"
+import type { Neo4jError } from "../../Neo4jError.js"
+import * as Msg from "../bolt/messages.js"
+import type { Pool } from "../pool/pool.js"
+import type { Lease, LeaseRequest, Router } from "./router.js"
+import * as Table from "./routingTable.js"
+import type { RoutingTable } from "./routingTable.js"
+
+/**
+ * What the routing router needs.
+ *
+ * @since 0.1.0
+ */
+export interface RoutingOptions {
+  /** the address of the URI, "host:port" */
+  readonly seed: string
+  /** the routing context sent in ROUTE (`address` plus the URI query) */
+  readonly routingContext: Readonly<Record<string, string>>
+  /** makes a pool for an address in the given scope */
+  readonly makePool: (address: string) => Effect.Effect<Pool, never, Scope.Scope>
+  /** resolves the seed to the addresses to try (the seed itself by default) */
+  readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
+  /** how long an expired table of an unused database is kept (official default 30 s) */
+  readonly purgeDelayMillis?: number | undefined
+}
+
+/** Server failures that a retry on another router cannot fix. */
+const FATAL_CODES = new Set([
+  "Neo.ClientError.Database.DatabaseNotFound",
+  "Neo.ClientError.Transaction.InvalidBookmark",
+  "Neo.ClientError.Transaction.InvalidBookmarkMixture",
+  "Neo.ClientError.Statement.TypeError",
+  "Neo.ClientError.Statement.ArgumentError",
+  "Neo.ClientError.Request.Invalid"
+])
+
+const isFatalDiscoveryError = (e: Neo4jError): boolean =>
+  e._tag === "AuthenticationError" ||
+  e._tag === "TokenExpiredError" ||
+  e._tag === "InvalidConfigError" ||
+  e._tag === "InvalidParameterError" ||
+  (e._tag === "ClientError" && (FATAL_CODES.has(e.code ?? "") || (e.code ?? "").startsWith("Neo.ClientError.Security.")))
+
+const describeRouterFailure = (e: Neo4jError): string => {
+  if (e._tag === "ClientError" && e.code === "Neo.ClientError.Procedure.ProcedureNotFound") {
+    return "not a cluster: routing procedure unavailable (use bolt:// for a single server)"
+  }
+  if (e._tag === "ServiceUnavailableError") {
+    const cause = e.cause as { code?: unknown } | undefined
+    if (cause?.code === "ECONNREFUSED") return "connection refused"
+    if (e.reason === "Timeout") return `timed out (${e.message})`
+    return e.message
+  }
+  return `${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}: ${e.message}`
+}
+
+const failuresOf = (cause: Cause.Cause<unknown>): ReadonlyArray<unknown> => {
+  const out: Array<unknown> = []
+  const visit = (c: Cause.Cause<unknown>): void => {
+    switch (c._tag) {
+      case "Fail":
+        out.push(c.error)
+        return
+      case "Sequential":
+      case "Parallel":
+        visit(c.left)
+        visit(c.right)
+        return
+      default:
+        return
+    }
+  }
+  visit(cause)
+  return out
+}
+
+const dbKey = (database: string | undefined, impersonatedUser: string | undefined): string =>
+  database !== undefined ? `db:${database}` : `home:${impersonatedUser ?? ""}`
+
+interface Entry {
+  table: RoutingTable
+  lastUsed: number
+}
+
+/**
+ * Makes the routing router in the current scope; closing it closes every pool.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
+    const pools = new Map<string, { readonly pool: Pool; readonly scope: Scope.CloseableScope }>()
+    const tables = new Map<string, Entry>()
+    const refreshLock = yield* Effect.makeSemaphore(1)
+    const purgeDelay = options.purgeDelayMillis ?? 30_000
+    let roundRobin = 0
+    let closed = false
+
+    const poolFor = (address: string): Effect.Effect<Pool> =>
+      Effect.suspend(() => {
+        const existing = pools.get(address)
+        if (existing) return Effect.succeed(existing.pool)
+        return Effect.gen(function* () {
+          const child = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+          const pool = yield* Scope.extend(options.makePool(address), child)
+          pools.set(address, { pool, scope: child })
+          return pool
+        })
+      })
+
+    /** Forgets a server everywhere and closes its idle connections. */
+    const forgetServer = (address: string) =>
+      Effect.suspend(() => {
+        for (const e of tables.values()) e.table = Table.forget(e.table, address)
+        const p = pools.get(address)
+        return p ? p.pool.purge : Effect.void
+      })
+
+    const forgetWriter = (key: string, address: string) =>
+      Effect.sync(() => {
+        const e = tables.get(key)
+        if (e) e.table = Table.forgetWriter(e.table, address)
+      })
+
+    /** Closes pools of addresses no table mentions and nobody uses. */
+    const prunePools = Effect.suspend(() => {
+      const used = new Set<string>()
+      for (const e of tables.values()) for (const a of Table.allAddresses(e.table)) used.add(a)
+      const drop = [...pools.entries()].filter(([a, p]) => !used.has(a) && p.pool.inUse() === 0)
+      for (const [a] of drop) pools.delete(a)
+      return Effect.forEach(drop, ([, p]) => Scope.close(p.scope, Exit.void), { discard: true })
+    })
+
+    /** ROUTE on one router. */
+    const routeOn = (address: string, request: LeaseRequest): Effect.Effect<RoutingTable, Neo4jError> =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const pool = yield* poolFor(address)
+          const conn = yield* pool.acquire
+          const p = conn.enqueue("ROUTE", (c) =>
+            Msg.route(c, conn.caps, {
+              routing: options.routingContext,
+              bookmarks: request.bookmarks,
+              db: request.database,
+              impersonatedUser: request.impersonatedUser
+            })
+          )
+          const outcome = yield* conn.await(p)
+          if (outcome._tag === "Failure") return yield* Effect.fail(outcome.error)
+          if (outcome._tag === "Ignored") {
+            return yield* Effect.fail(
+              new ServiceUnavailableError({ reason: "Read", address, message: `${address} ignored ROUTE` })
+            )
+          }
+          const table = Table.fromRouteMetadata(outcome.metadata.rt, Date.now())
+          if (table === undefined) {
+            return yield* Effect.fail(
+              new ServiceUnavailableError({
+                reason: "NoRouters",
+                address,
+                message: `${address} answered ROUTE with a table without routers or readers`
+              })
+            )
+          }
+          return table
+        })
+      )
+
+    const seedAddresses: Effect.Effect<ReadonlyArray<string>> = options.resolver
+      ? Effect.catchAll(options.resolver(options.seed), () => Effect.succeed([options.seed]))
+      : Effect.succeed([options.seed])
+
+    /** Fetches a table: known routers first, then the seed (resolved again). */
+    const discover = (request: LeaseRequest, known: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const tried: Array<string> = []
+        const failures: Array<string> = []
+        const attempt = (address: string) =>
+          Effect.gen(function* () {
+            if (tried.includes(address)) return Option.none<RoutingTable>()
+            tried.push(address)
+            const exit = yield* Effect.either(routeOn(address, request))
+            if (exit._tag === "Right") return Option.some(exit.right)
+            const error = exit.left
+            if (isFatalDiscoveryError(error)) return yield* Effect.fail(error)
+            failures.push(`  - ${address}: ${describeRouterFailure(error)}`)
+            for (const e of tables.values()) e.table = Table.forgetRouter(e.table, address)
+            return Option.none<RoutingTable>()
+          })
+        for (const address of known) {
+          const t = yield* attempt(address)
+          if (Option.isSome(t)) return t.value
+        }
+        for (const address of yield* seedAddresses) {
+          const t = yield* attempt(address)
+          if (Option.isSome(t)) return t.value
+        }
+        const db = request.database === undefined ? "the home database" : `database "${request.database}"`
+        return yield* Effect.fail(
+          new ServiceUnavailableError({
+            reason: "NoRouters",
+            address: options.seed,
+            message:
+              `Could not fetch a routing table for ${db}: every router failed.\n${failures.join("\n")}\n` +
+              "Check that the address is right and the server is running; for a single server that is not a cluster, use bolt:// instead of neo4j://."
+          })
+        )
+      })
+
+    /** A table fresh enough for the request. */
+    const tableFor = (request: LeaseRequest): Effect.Effect<RoutingTable, Neo4jError> =>
+      Effect.suspend(() => {
+        const key = dbKey(request.database, request.impersonatedUser)
+        const now = Date.now()
+        const entry = tables.get(key)
+        if (entry && !Table.isStale(entry.table, request.accessMode, now)) {
+          entry.lastUsed = now
+          return Effect.succeed(entry.table)
+        }
+        return refreshLock.withPermits(1)(
+          Effect.suspend(() => {
+            // another fiber may have refreshed it while we waited
+            const again = tables.get(key)
+            if (again && !Table.isStale(again.table, request.accessMode, Date.now())) {
+              return Effect.succeed(again.table)
+            }
+            return Effect.gen(function* () {
+              const table = yield* discover(request, again?.table.routers ?? [])
+              const t = Date.now()
+              tables.set(key, { table, lastUsed: t })
+              // tables of databases nobody used since they expired are dropped
+              for (const [k, e] of tables) if (k !== key && t > e.table.expiresAt + purgeDelay && t - e.lastUsed > purgeDelay) tables.delete(k)
+              yield* prunePools
+              return table
+            })
+          })
+        )
+      })
+
+    /** Least busy first; ties in round-robin order. */
+    const order = (members: ReadonlyArray<string>): Array<string> => {
+      const start = roundRobin++ % Math.max(1, members.length)
+      const rotated = [...members.slice(start), ...members.slice(0, start)]
+      const busy = (a: string) => pools.get(a)?.pool.inUse() ?? 0
+      return rotated.map((a, i) => ({ a, i, b: busy(a) })).sort((x, y) => x.b - y.b || x.i - y.i).map((x) => x.a)
+    }
+
+    const leaseOn = (request: LeaseRequest, table: RoutingTable, key: string) =>
+      Effect.gen(function* () {
+        const members = Table.membersFor(table, request.accessMode)
+        const failures: Array<string> = []
+        for (const address of order(members)) {
+          const pool = yield* poolFor(address)
+          const exit = yield* Effect.exit(pool.acquire)
+          if (Exit.isSuccess(exit)) {
+            const connection = exit.value
+            // how the work ends tells us about the server
+            yield* Effect.addFinalizer((workExit) => onWorkExit(key, address, workExit))
+            const lease: Lease = { connection, database: request.database ?? table.database }
+            return lease
+          }
+          const error = failuresOf(exit.cause)[0] as Neo4jError | undefined
+          if (error?._tag === "ServiceUnavailableError") {
+            failures.push(`${address}: ${describeRouterFailure(error)}`)
+            yield* forgetServer(address)
+            continue
+          }
+          return yield* Effect.failCause(exit.cause)
+        }
+        return yield* Effect.fail(
+          new SessionExpiredError({
+            message: `no ${request.accessMode === "READ" ? "reader" : "writer"} available for ${
+              table.database === undefined ? "the database" : `database "${table.database}"`
+            }${failures.length > 0 ? `; tried ${failures.join("; ")}` : " (the routing table lists none)"}`
+          })
+        )
+      })
+
+    const onWorkExit = (key: string, address: string, exit: Exit.Exit<unknown, unknown>) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.forEach(
+            failuresOf(exit.cause),
+            (e) => {
+              if (e instanceof ClientError && e.retriable) return forgetWriter(key, address)
+              if (e instanceof ServiceUnavailableError || e instanceof SessionExpiredError) return forgetServer(address)
+              return Effect.void
+            },
+            { discard: true }
+          )
+
+    const acquire = (request: LeaseRequest): Effect.Effect<Lease, Neo4jError, Scope.Scope> =>
+      Effect.suspend(() => {
+        if (closed) {
+          return Effect.fail(
+            new ServiceUnavailableError({ reason: "Closed", address: options.seed, message: "the driver is closed: no new work is accepted" })
+          )
+        }
+        const key = dbKey(request.database, request.impersonatedUser)
+        return Effect.flatMap(tableFor(request), (table) => leaseOn(request, table, key))
+      })
+
+    const close = Effect.suspend(() => {
+      closed = true
+      const all = [...pools.values()]
+      pools.clear()
+      return Effect.forEach(all, (p) => Scope.close(p.scope, Exit.void), { discard: true })
+    })
+    yield* Effect.addFinalizer(() => close)
+
+    return { acquire, close }
+  })

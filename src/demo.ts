@@ -14,11 +14,12 @@ import { StubServer } from "./testing/index.js"
 
 /** The stub plays a one-member cluster at `address`: it answers ROUTE with itself in every role. */
 const stubScript = (address: string) => `!: MANIFEST 6.0 5.8-5.0 4.4
-A: HELLO
+C: HELLO *
+S: SUCCESS {"server": "Neo4j/2025.10.0", "connection_id": "bolt-1", "hints": {"ssr.enabled": true}}
 A: LOGON
 C: ROUTE {"address": "${address}"} [] {}
 S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${address}"], "role": "ROUTE"}, {"addresses": ["${address}"], "role": "READ"}, {"addresses": ["${address}"], "role": "WRITE"}]}}
-C: BEGIN {"mode": "r", "db": "neo4j"}
+C: BEGIN {"mode": "r"}
 C: RUN "UNWIND range(1, 3) AS i RETURN i, 'person ' + i AS name" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -29,7 +30,7 @@ S: SUCCESS {}
    SUCCESS {"type": "r", "t_last": 1, "db": "neo4j"}
 C: COMMIT
 S: SUCCESS {"bookmark": "FB:demo-1"}
-C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"], "db": "neo4j"}
+C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
 S: <STREAM records=1000000 fields=["i"] summary={"type": "r"}>
 {{
 C: BEGIN *
@@ -117,7 +118,10 @@ const main: Effect.Effect<void, unknown> = process.env.NEO4J_URI
       const driverLayer = Neo4jDriver.layer({ uri: stub.uri("neo4j"), auth: Auth.basic("neo4j", "demo-password") })
       yield* program.pipe(Effect.provide(Layer.fresh(driverLayer)))
       yield* stub.verify
-      yield* Console.log("driver closed; the stub server saw exactly the scripted conversation")
+      const routes = (yield* stub.received()).filter((m) => m.name === "ROUTE").length
+      yield* Console.log(
+        `driver closed; the stub server saw exactly the scripted conversation (${routes} ROUTE: the home database is cached, Bolt 5.8+ server-side routing)`
+      )
     }).pipe(Effect.scoped)
 
 Effect.runPromiseExit(main).then((exit) => {

@@ -35,7 +35,10 @@ export interface LeaseRequest {
  */
 export interface Lease {
   readonly connection: Connection
+  /** the `db` to send; undefined lets the server use the home database */
   readonly database: string | undefined
+  /** called with the `db` of BEGIN's or RUN's SUCCESS (corrects the home-database cache) */
+  readonly onDatabase?: (database: string) => void
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import * as Msg from "../bolt/messages.js"
+import type { Connection } from "../connection/connection.js"
 import type { Pool } from "../pool/pool.js"
 import type { Lease, LeaseRequest, Router } from "./router.js"
 import * as Table from "./routingTable.js"
@@ -150,6 +151,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         Effect.gen(function* () {
           const pool = yield* poolFor(address)
           const conn = yield* pool.acquire
+          noteConnection(conn)
           const p = conn.enqueue("ROUTE", (c) =>
             Msg.route(c, conn.caps, {
               routing: options.routingContext,
@@ -220,10 +222,23 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         )
       })
 
-    /** A table fresh enough for the request. */
-    const tableFor = (request: LeaseRequest): Effect.Effect<RoutingTable, Neo4jError> =>
+    /** Stores a fetched table and drops tables nobody used since they expired. */
+    const store = (key: string, table: RoutingTable) =>
       Effect.suspend(() => {
-        const key = dbKey(request.database, request.impersonatedUser)
+        const t = Date.now()
+        tables.set(key, { table, lastUsed: t })
+        for (const [k, e] of tables) {
+          if (k !== key && t > e.table.expiresAt + purgeDelay && t - e.lastUsed > purgeDelay) tables.delete(k)
+        }
+        return prunePools
+      })
+
+    /** Routers of every table we know, for a discovery that has no table of its own yet. */
+    const knownRouters = (): Array<string> => [...new Set([...tables.values()].flatMap((e) => e.table.routers))]
+
+    /** A table fresh enough for the request (whose database is named). */
+    const tableFor = (request: LeaseRequest, key: string): Effect.Effect<RoutingTable, Neo4jError> =>
+      Effect.suspend(() => {
         const now = Date.now()
         const entry = tables.get(key)
         if (entry && !Table.isStale(entry.table, request.accessMode, now)) {
@@ -237,18 +252,36 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             if (again && !Table.isStale(again.table, request.accessMode, Date.now())) {
               return Effect.succeed(again.table)
             }
-            return Effect.gen(function* () {
-              const table = yield* discover(request, again?.table.routers ?? [])
-              const t = Date.now()
-              tables.set(key, { table, lastUsed: t })
-              // tables of databases nobody used since they expired are dropped
-              for (const [k, e] of tables) if (k !== key && t > e.table.expiresAt + purgeDelay && t - e.lastUsed > purgeDelay) tables.delete(k)
-              yield* prunePools
-              return table
-            })
+            return Effect.tap(discover(request, again?.table.routers ?? knownRouters()), (table) => store(key, table))
           })
         )
       })
+
+    /**
+     * Resolves the home database with a ROUTE for `db: null`: the table comes back with the
+     * database's name (`rt.db`), and is stored under that name.
+     */
+    const resolveHome = (request: LeaseRequest) =>
+      refreshLock.withPermits(1)(
+        Effect.gen(function* () {
+          const table = yield* discover(request, knownRouters())
+          const key = table.database === undefined ? dbKey(undefined, request.impersonatedUser) : dbKey(table.database, undefined)
+          yield* store(key, table)
+          if (table.database !== undefined && ssrEverywhere()) homeCache.set(request.impersonatedUser ?? "", table.database)
+          return { table, key }
+        })
+      )
+
+    /** Server-side routing on every connection so far (Bolt 5.8+ and the `ssr.enabled` hint). */
+    let ssrConnections = 0
+    let ssrMissing = false
+    const ssrEverywhere = () => ssrConnections > 0 && !ssrMissing
+    const noteConnection = (c: Connection) => {
+      if (c.caps.homeDbCache && c.hints["ssr.enabled"] === true) ssrConnections++
+      else ssrMissing = true
+    }
+    /** home database by user (impersonated user; the driver's auth is one), used when ssrEverywhere */
+    const homeCache = new Map<string, string>()
 
     /** Least busy first; ties in round-robin order. */
     const order = (members: ReadonlyArray<string>): Array<string> => {
@@ -258,7 +291,13 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       return rotated.map((a, i) => ({ a, i, b: busy(a) })).sort((x, y) => x.b - y.b || x.i - y.i).map((x) => x.a)
     }
 
-    const leaseOn = (request: LeaseRequest, table: RoutingTable, key: string) =>
+    const leaseOn = (
+      request: LeaseRequest,
+      table: RoutingTable,
+      key: string,
+      database: string | undefined,
+      onDatabase?: (db: string) => void
+    ) =>
       Effect.gen(function* () {
         const members = Table.membersFor(table, request.accessMode)
         const failures: Array<string> = []
@@ -267,9 +306,10 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const exit = yield* Effect.exit(pool.acquire)
           if (Exit.isSuccess(exit)) {
             const connection = exit.value
+            noteConnection(connection)
             // how the work ends tells us about the server
             yield* Effect.addFinalizer((workExit) => onWorkExit(key, address, workExit))
-            const lease: Lease = { connection, database: request.database ?? table.database }
+            const lease: Lease = onDatabase ? { connection, database, onDatabase } : { connection, database }
             return lease
           }
           const error = failuresOf(exit.cause)[0] as Neo4jError | undefined
@@ -309,8 +349,23 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             new ServiceUnavailableError({ reason: "Closed", address: options.seed, message: "the driver is closed: no new work is accepted" })
           )
         }
-        const key = dbKey(request.database, request.impersonatedUser)
-        return Effect.flatMap(tableFor(request), (table) => leaseOn(request, table, key))
+        if (request.database !== undefined) {
+          const key = dbKey(request.database, undefined)
+          return Effect.flatMap(tableFor(request, key), (table) => leaseOn(request, table, key, request.database))
+        }
+        const user = request.impersonatedUser ?? ""
+        const cached = ssrEverywhere() ? homeCache.get(user) : undefined
+        if (cached !== undefined) {
+          // the 5.8 home-database cache: no ROUTE to resolve the name; the transaction goes out
+          // without `db` (the server resolves it) and its answer corrects the cache
+          const key = dbKey(cached, undefined)
+          return Effect.flatMap(tableFor({ ...request, database: cached }, key), (table) =>
+            leaseOn(request, table, key, undefined, (db) => {
+              if (db !== cached) homeCache.set(user, db)
+            })
+          )
+        }
+        return Effect.flatMap(resolveHome(request), ({ key, table }) => leaseOn(request, table, key, table.database))
       })
 
     const close = Effect.suspend(() => {

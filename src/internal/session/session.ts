@@ -12,7 +12,7 @@ import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Se
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
 import type { TxExtra } from "../bolt/messages.js"
 import { run as runCursor } from "../connection/result.js"
-import type { AccessMode, Router } from "../routing/router.js"
+import type { AccessMode, Lease, Router } from "../routing/router.js"
 import * as ManagedResult from "./result.js"
 import { begin } from "./transaction.js"
 
@@ -59,7 +59,8 @@ const txExtra = (
  */
 export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Effect<Session, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const database = config.database ?? ctx.defaultDatabase
+    // pinned to the resolved name after the first home-database resolution, as the official drivers do
+    let database = config.database ?? ctx.defaultDatabase
     const fetchSize = config.fetchSize ?? ctx.fetchSize
     const manager = config.bookmarkManager ?? Bookmarks.noop
     let own: Bookmarks.Bookmarks = config.bookmarks ?? []
@@ -91,7 +92,18 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
       Scope.extend(
         ctx.router.acquire({ accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks }),
         scope
+      ).pipe(
+        Effect.tap((l) =>
+          Effect.sync(() => {
+            if (database === undefined && l.database !== undefined) database = l.database
+          })
+        )
       )
+
+    /** Reports the `db` a SUCCESS names to the router (it corrects the home-database cache). */
+    const reportDatabase = (l: Lease, metadata: Readonly<Record<string, unknown>>) => {
+      if (l.onDatabase && typeof metadata.db === "string") l.onDatabase(metadata.db)
+    }
 
     const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}, txConfig?: TransactionConfig) =>
       Effect.uninterruptibleMask((restore) =>
@@ -102,13 +114,15 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
           const exit = yield* Effect.exit(
             restore(
               Effect.gen(function* () {
-                const { connection: conn, database: db } = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
+                const leased = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
+                const { connection: conn, database: db } = leased
                 const cursor = yield* runCursor(conn, {
                   query,
                   parameters,
                   fetchSize,
                   ...txExtra(config.defaultAccessMode ?? "WRITE", db, config.impersonatedUser, sent, txConfig)
                 })
+                reportDatabase(leased, cursor.runMetadata)
                 return ManagedResult.make(conn, cursor, { text: query, parameters }, (summary) =>
                   Effect.zipRight(
                     recordBookmark(sent, summary.bookmark),
@@ -137,8 +151,11 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
         yield* finishCurrent
         const sent = yield* bookmarksToSend
         const scope = yield* Effect.scope
-        const { connection: conn, database: db } = yield* lease(mode, sent, scope)
-        const tx = begin(conn, { fetchSize, ...txExtra(mode, db, config.impersonatedUser, sent, txConfig) })
+        const leased = yield* lease(mode, sent, scope)
+        const { connection: conn, database: db } = leased
+        const tx = begin(conn, { fetchSize, ...txExtra(mode, db, config.impersonatedUser, sent, txConfig) }, (meta) =>
+          reportDatabase(leased, meta)
+        )
         yield* Effect.addFinalizer(() => (tx.isOpen() ? Effect.ignore(tx.rollback) : Effect.void))
         const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
         return { tx, commit }

@@ -49,7 +49,12 @@ const failureOf = (o: Outcome, conn: Connection, name: string): Neo4jError | und
  *
  * @since 0.1.0
  */
-export const begin = (conn: Connection, request: BeginRequest): ExplicitTransaction => {
+export const begin = (
+  conn: Connection,
+  request: BeginRequest,
+  /** receives BEGIN's SUCCESS metadata (its `db` names the database the server chose) */
+  onBegin?: (metadata: Readonly<Record<string, unknown>>) => void
+): ExplicitTransaction => {
   let begin: Pending | undefined = conn.enqueue("BEGIN", (c) => Msg.begin(c, conn.caps, request))
   let open = true
   let commitSent = false
@@ -69,6 +74,7 @@ export const begin = (conn: Connection, request: BeginRequest): ExplicitTransact
         open = false
         return Effect.fail(err)
       }
+      onBegin?.((o as { metadata: Readonly<Record<string, unknown>> }).metadata)
       return Effect.void
     })
   })

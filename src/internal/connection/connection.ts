@@ -276,17 +276,24 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     }
   )
 
+  const readLoop = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
+    Effect.suspend(function loop(): Effect.Effect<Outcome, Neo4jError> {
+      while (pending.outcome === undefined) {
+        if (defunct) return Effect.fail(defunct)
+        if (inboxPos >= inbox.length) return Effect.flatMap(readMore, loop)
+        const err = dispatch(inbox[inboxPos++]!)
+        if (err) return Effect.fail(err)
+      }
+      return Effect.succeed(pending.outcome)
+    })
+
+  // one reader at a time: two fibers reading two results of one transaction take turns, each
+  // dispatching to whichever request is at the head of the queue
+  const readers = Effect.unsafeMakeSemaphore(1)
+
   const awaitPending = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
     Effect.flatMap(flush, () =>
-      Effect.suspend(function loop(): Effect.Effect<Outcome, Neo4jError> {
-        while (pending.outcome === undefined) {
-          if (defunct) return Effect.fail(defunct)
-          if (inboxPos >= inbox.length) return Effect.flatMap(readMore, loop)
-          const err = dispatch(inbox[inboxPos++]!)
-          if (err) return Effect.fail(err)
-        }
-        return Effect.succeed(pending.outcome)
-      })
+      pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readers.withPermits(1)(readLoop(pending))
     )
 
   const enqueue = (name: string, encode: (chunker: Chunker) => void): Pending => {

@@ -660,7 +660,7 @@ export const decodeResponse = (bytes: Uint8Array, unpacker: Unpacker): Response 
     } else if (m === 0xd6) {
       pos = 7
       if (n < pos) fail("truncated RECORD list header")
-      count = unpacker.view.getUint32(3)
+      count = ((bytes[3]! << 24) | (bytes[4]! << 16) | (bytes[5]! << 8) | bytes[6]!) >>> 0
     } else {
       return fail(`RECORD data must be a list, got marker 0x${hex2(m)}`)
     }

@@ -20,6 +20,90 @@ const defaultHydrator: Hydrator = (signature, fields) => new Structure(signature
 
 const decoder = new TextDecoder("utf-8", { fatal: false })
 
+const fromCharCode = String.fromCharCode
+
+/**
+ * `n` (1 to 16) ASCII bytes at `p` as one flat string, built by a single `String.fromCharCode`
+ * call: no intermediate strings (appending char by char makes one string per character, and cons
+ * strings from 13 characters on), and no TextDecoder call, whose fixed cost exceeds the decoding
+ * of a short string. The caller has checked that every byte is below 0x80.
+ */
+const shortAscii = (b: Uint8Array, p: number, n: number): string => {
+  switch (n) {
+    case 1:
+      return fromCharCode(b[p]!)
+    case 2:
+      return fromCharCode(b[p]!, b[p + 1]!)
+    case 3:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!)
+    case 4:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!)
+    case 5:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!)
+    case 6:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!)
+    case 7:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!)
+    case 8:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!)
+    case 9:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!
+      )
+    case 10:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!
+      )
+    case 11:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!
+      )
+    case 12:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!
+      )
+    case 13:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!
+      )
+    case 14:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!
+      )
+    case 15:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!
+      )
+    case 16:
+      return fromCharCode(
+        b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
+        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!
+      )
+    default:
+      return ""
+  }
+}
+
+/** Strings of at most this many bytes skip the TextDecoder when they are ASCII. */
+const SHORT_STRING = 16
+
+/**
+ * Map keys repeat: every node of a result has the same few property names. Tiny ASCII keys are
+ * looked up here by a hash of their bytes and checked byte for byte, so a repeated key costs no
+ * new string (nor the internalization V8 does for a fresh string used as a property name). A
+ * miss decodes the key and takes the slot. Module-wide and bounded: 1024 strings of at most 15
+ * characters.
+ */
+const KEY_CACHE_MASK = 1023
+const keyCache: Array<string> = new Array<string>(KEY_CACHE_MASK + 1).fill("")
+
 /** Nesting deeper than this is refused (a stack overflow is not a typed error). */
 const MAX_DEPTH = 1000
 
@@ -30,7 +114,16 @@ const MAX_DEPTH = 1000
  */
 export class Unpacker {
   bytes: Uint8Array
+  /**
+   * A view of the whole buffer under `bytes`: position `pos` of `bytes` is `base + pos` here. It is
+   * kept while successive messages are views of one buffer (the messages of one socket read), so a
+   * message costs no DataView.
+   */
   view: DataView
+  /** `bytes.byteOffset`: where `bytes` starts in `view` */
+  base: number
+  /** `view.buffer` (a field read is cheaper than the getter) */
+  private buffer: ArrayBufferLike
   pos: number
   end: number
   hydrate: Hydrator
@@ -39,7 +132,9 @@ export class Unpacker {
 
   constructor(bytes: Uint8Array, hydrate: Hydrator = defaultHydrator, useBigInt = false) {
     this.bytes = bytes
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.buffer = bytes.buffer
+    this.view = new DataView(this.buffer)
+    this.base = bytes.byteOffset
     this.pos = 0
     this.end = bytes.length
     this.hydrate = hydrate
@@ -49,7 +144,12 @@ export class Unpacker {
   /** Points the cursor at new bytes, keeping the hooks. */
   reset(bytes: Uint8Array): void {
     this.bytes = bytes
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const buffer = bytes.buffer
+    if (buffer !== this.buffer) {
+      this.buffer = buffer
+      this.view = new DataView(buffer)
+    }
+    this.base = bytes.byteOffset
     this.pos = 0
     this.end = bytes.length
     this.depth = 0
@@ -73,14 +173,14 @@ export class Unpacker {
 
   private u16(): number {
     this.need(2)
-    const v = this.view.getUint16(this.pos)
+    const v = this.view.getUint16(this.base + this.pos)
     this.pos += 2
     return v
   }
 
   private u32(): number {
     this.need(4)
-    const v = this.view.getUint32(this.pos)
+    const v = this.view.getUint32(this.base + this.pos)
     this.pos += 4
     return v
   }
@@ -116,17 +216,17 @@ export class Unpacker {
         return true
       case M.INT_8: {
         this.need(1)
-        return this.int(this.view.getInt8(this.pos++))
+        return this.int(this.view.getInt8(this.base + this.pos++))
       }
       case M.INT_16: {
         this.need(2)
-        const v = this.view.getInt16(this.pos)
+        const v = this.view.getInt16(this.base + this.pos)
         this.pos += 2
         return this.int(v)
       }
       case M.INT_32: {
         this.need(4)
-        const v = this.view.getInt32(this.pos)
+        const v = this.view.getInt32(this.base + this.pos)
         this.pos += 4
         return this.int(v)
       }
@@ -134,7 +234,7 @@ export class Unpacker {
         return this.int64()
       case M.FLOAT_64: {
         this.need(8)
-        const v = this.view.getFloat64(this.pos)
+        const v = this.view.getFloat64(this.base + this.pos)
         this.pos += 8
         return v
       }
@@ -173,8 +273,9 @@ export class Unpacker {
 
   private int64(): number | bigint {
     this.need(8)
-    const hi = this.view.getInt32(this.pos)
-    const lo = this.view.getUint32(this.pos + 4)
+    const at = this.base + this.pos
+    const hi = this.view.getInt32(at)
+    const lo = this.view.getUint32(at + 4)
     if (!this.useBigInt && hi >= -0x200000 && hi < 0x200000) {
       // |value| < 2^53: exact as a double
       const v = hi * 0x100000000 + lo
@@ -183,7 +284,7 @@ export class Unpacker {
         return v
       }
     }
-    const v = this.view.getBigInt64(this.pos)
+    const v = this.view.getBigInt64(at)
     this.pos += 8
     return v
   }
@@ -199,23 +300,17 @@ export class Unpacker {
   string(size: number): string {
     this.need(size)
     const bytes = this.bytes
-    let p = this.pos
+    const p = this.pos
     const end = p + size
-    if (size < 24) {
-      let s = ""
-      for (; p < end; p++) {
-        const c = bytes[p]!
-        if (c >= 0x80) break
-        s += String.fromCharCode(c)
-      }
-      if (p === end) {
-        this.pos = end
-        return s
-      }
-      p = this.pos
-    }
     this.pos = end
-    return decoder.decode(bytes.subarray(p, end))
+    if (size <= SHORT_STRING) {
+      if (size === 0) return ""
+      let high = 0
+      for (let i = p; i < end; i++) high |= bytes[i]!
+      if (high < 0x80) return shortAscii(bytes, p, size)
+    }
+    // a plain view: `subarray` of a Node Buffer goes through its species constructor, slower
+    return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + p, size))
   }
 
   private enter(): void {
@@ -248,7 +343,7 @@ export class Unpacker {
 
   private key(): string {
     const m = this.u8()
-    if ((m & 0xf0) === M.TINY_STRING) return this.string(m & 0x0f)
+    if ((m & 0xf0) === M.TINY_STRING) return this.tinyKey(m & 0x0f)
     switch (m) {
       case M.STRING_8:
         return this.string(this.u8())
@@ -259,6 +354,33 @@ export class Unpacker {
       default:
         return fail(`map key must be a string, got marker 0x${hex(m)} at offset ${this.pos - 1}`)
     }
+  }
+
+  /** A map key of at most 15 bytes, through the key cache when it is ASCII. */
+  private tinyKey(size: number): string {
+    this.need(size)
+    const b = this.bytes
+    const p = this.pos
+    const end = p + size
+    let h = size
+    let high = 0
+    for (let i = p; i < end; i++) {
+      const c = b[i]!
+      high |= c
+      h = (Math.imul(h, 31) + c) | 0
+    }
+    if (high >= 0x80 || size === 0) return this.string(size)
+    const slot = (h ^ (h >>> 11)) & KEY_CACHE_MASK
+    const cached = keyCache[slot]!
+    this.pos = end
+    if (cached.length === size) {
+      let i = 0
+      while (i < size && cached.charCodeAt(i) === b[p + i]) i++
+      if (i === size) return cached
+    }
+    const key = shortAscii(b, p, size)
+    keyCache[slot] = key
+    return key
   }
 
   private struct(size: number): unknown {

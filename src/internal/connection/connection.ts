@@ -16,6 +16,7 @@
 import { Effect, Scope } from "effect"
 import * as Auth from "../../Auth.js"
 import {
+  InvalidParameterError,
   ProtocolError,
   ServiceUnavailableError
 } from "../../Neo4jError.js"
@@ -29,6 +30,7 @@ import { makeDehydrator, makeHydrator } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
 import { capabilities, format } from "../bolt/version.js"
 import type { Capabilities, ProtocolVersion } from "../bolt/version.js"
+import { PackStreamError } from "../packstream/errors.js"
 import { Unpacker } from "../packstream/unpacker.js"
 import { connect } from "../transport/socket.js"
 import type { ByteSocket, TlsOptions } from "../transport/socket.js"
@@ -92,7 +94,11 @@ export interface Connection {
   readonly connectionId: string
   /** connection hints from HELLO's SUCCESS */
   readonly hints: Readonly<Record<string, unknown>>
-  /** Queues a request (not yet written); returns its pending entry. */
+  /**
+   * Queues a request (not yet written); returns its pending entry. A request that cannot be
+   * encoded (an unsupported parameter value) is not queued: its entry comes back already settled
+   * with an `InvalidParameterError`.
+   */
   readonly enqueue: (name: string, encode: (chunker: Chunker) => void) => Pending
   /** Writes everything queued, in one write. */
   readonly flush: Effect.Effect<void, Neo4jError>
@@ -298,7 +304,19 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
 
   const enqueue = (name: string, encode: (chunker: Chunker) => void): Pending => {
     const pending: Pending = { name, onRecord: undefined, outcome: undefined }
-    encode(chunker)
+    try {
+      encode(chunker)
+    } catch (e) {
+      // nothing of the half-packed message stays in the chunker, and nothing is queued: the
+      // entry is settled at once and the connection stays usable
+      chunker.abort()
+      if (!(e instanceof PackStreamError)) throw e
+      pending.outcome = {
+        _tag: "Failure",
+        error: new InvalidParameterError({ message: `${name} cannot be sent: ${e.message}` })
+      }
+      return pending
+    }
     queue.push(pending)
     return pending
   }

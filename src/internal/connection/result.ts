@@ -67,6 +67,8 @@ export const run = (
 ): Effect.Effect<ResultCursor, Neo4jError> =>
   Effect.suspend(() => {
     const runPending = conn.enqueue("RUN", (c) => Msg.run(c, conn.caps, request))
+    // a RUN that could not be encoded was not queued: no PULL may follow it
+    if (runPending.outcome !== undefined) return Effect.fail(outcomeError(runPending.outcome, conn, "RUN")!)
     const firstPull = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize }))
     let pullPending: Pending | undefined = firstPull
     return Effect.flatMap(Effect.zipRight(awaitFirst, conn.await(runPending)), (outcome) => {

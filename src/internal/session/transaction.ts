@@ -56,12 +56,15 @@ export const begin = (
   onBegin?: (metadata: Readonly<Record<string, unknown>>) => void
 ): ExplicitTransaction => {
   let begin: Pending | undefined = conn.enqueue("BEGIN", (c) => Msg.begin(c, conn.caps, request))
-  let open = true
+  // a BEGIN that could not be encoded (unsupported metadata) was not queued: the transaction
+  // never opens, and nothing may go out in its place
+  const unsent = begin.outcome === undefined ? undefined : failureOf(begin.outcome, conn, "BEGIN")
+  let open = unsent === undefined
   let commitSent = false
   const results: Array<ManagedResult.ManagedResult> = []
 
-  const closedError = () =>
-    new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
+  const closedError = (): Neo4jError =>
+    unsent ?? new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
 
   /** Waits for BEGIN's answer, once. */
   const awaitBegin: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {

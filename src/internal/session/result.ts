@@ -42,6 +42,12 @@ export const make = (
   let summary: ResultSummary | undefined
   let peeked: Array<Neo4jRecord> | undefined
   let streamed = false
+  /** the failure already handed to the reader (the records stream, summary or peek failed) */
+  let failed: Neo4jError | undefined
+  const seen = (e: Neo4jError) =>
+    Effect.sync(() => {
+      failed ??= e
+    })
   const server = { address: conn.address, agent: conn.server, protocolVersion: format(conn.version) }
   const consumedError = () =>
     new ResultConsumedError({
@@ -56,7 +62,7 @@ export const make = (
       const s = summaryFrom(query, server, cursor.runMetadata, meta)
       summary = s
       return Effect.as(onSummary(s), s)
-    })
+    }).pipe(Effect.tapError(seen))
   })
 
   const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {
@@ -67,6 +73,7 @@ export const make = (
     peeked = undefined
     // an early stop leaves the connection clean; a full read records the summary
     return Stream.concat(head, Stream.repeatEffectChunkOption(cursor.pull)).pipe(
+      Stream.tapError(seen),
       Stream.ensuring(Effect.ignore(Effect.suspend(() => (cursor.isDone() ? getSummary : cursor.stop))))
     )
   })
@@ -79,7 +86,7 @@ export const make = (
     if (streamed) return Effect.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
     // read batches until one has a record (or the end), and keep them for the record stream
     const loop: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError> = Effect.matchEffect(cursor.pull, {
-      onFailure: (e) => (Option.isNone(e) ? Effect.succeed(Option.none()) : Effect.fail(e.value)),
+      onFailure: (e) => (Option.isNone(e) ? Effect.succeed(Option.none()) : Effect.zipRight(seen(e.value), Effect.fail(e.value))),
       onSuccess: (chunk) => {
         peeked = [...(peeked ?? []), ...chunk]
         return peeked.length > 0 ? Effect.succeed(Option.some(peeked[0]!)) : loop
@@ -117,7 +124,8 @@ export const make = (
       single,
       peek
     },
-    finish: Effect.asVoid(getSummary),
+    // a result whose failure its reader already got is finished: that failure is not raised again
+    finish: Effect.suspend(() => (failed !== undefined ? Effect.void : Effect.asVoid(getSummary))),
     close: () => {
       closed = true
     }

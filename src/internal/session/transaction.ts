@@ -111,7 +111,8 @@ export const begin = (
       return Effect.gen(function* () {
         yield* settleResults
         const p = conn.enqueue(name, name === "COMMIT" ? Msg.commit : Msg.rollback)
-        if (name === "COMMIT") commitSent = true
+        // on a connection already broken the COMMIT never leaves: the outcome is known (not committed)
+        if (name === "COMMIT") commitSent = !conn.isDefunct()
         yield* awaitBegin
         const o = yield* conn.await(p)
         const err = failureOf(o, conn, name)

@@ -76,12 +76,16 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
             return manager.updateBookmarks(sent, [bookmark])
           })
 
-    /** Finishes the open auto-commit result, if any, and returns its connection. */
+    /**
+     * Finishes the open auto-commit result, if any, and returns its connection. Its unread
+     * records are gone: later reads fail with ResultConsumedError instead of coming back empty.
+     */
     const finishCurrent = Effect.suspend(() => {
       const c = current
       if (c === undefined) return Effect.void
       current = undefined
       return Effect.exit(c.managed.finish).pipe(
+        Effect.tap(() => Effect.sync(c.managed.close)),
         Effect.flatMap((exit) => Effect.zipRight(Scope.close(c.lease, exit), exit))
       )
     })

@@ -322,8 +322,9 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
   }
 
   const reset: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
-    // records still arriving for earlier requests are dropped
-    for (const p of queue) p.onRecord &&= () => {}
+    // records still arriving for earlier requests are dropped, including those of a PULL whose
+    // RUN was not answered yet (its record handler is only set once RUN's SUCCESS is read)
+    for (const p of queue) p.onRecord = () => {}
     const p = enqueue("RESET", Msg.reset)
     return Effect.flatMap(awaitPending(p), (outcome) => {
       if (outcome._tag === "Success") {

@@ -307,8 +307,15 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           if (Exit.isSuccess(exit)) {
             const connection = exit.value
             noteConnection(connection)
-            // how the work ends tells us about the server
-            yield* Effect.addFinalizer((workExit) => onWorkExit(key, address, workExit))
+            // how the work ends tells us about the server; so does a connection that broke during
+            // it, even when the work's exit does not say so (a result whose failure its reader
+            // already got is finished without raising it again)
+            yield* Effect.addFinalizer((workExit) =>
+              Effect.zipRight(
+                onWorkExit(key, address, workExit),
+                Effect.suspend(() => (connection.isDefunct() ? forgetServer(address) : Effect.void))
+              )
+            )
             const lease: Lease = onDatabase ? { connection, database, onDatabase } : { connection, database }
             return lease
           }

@@ -124,7 +124,9 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         if (closed || c.isDefunct() || expired(e, Date.now())) return discard(e)
         const dirty = Exit.isInterrupted(exit) || c.busy() || c.failure() !== undefined
         const clean = dirty
-          ? c.reset.pipe(
+          ? // release runs in a finalizer (uninterruptible): the timeout can only end the RESET
+            // wait if the RESET itself is interruptible, else a silent server hangs the release
+            Effect.interruptible(c.reset).pipe(
               Effect.timeout(Duration.seconds(10)),
               Effect.as(true),
               Effect.catchAll(() => Effect.succeed(false))

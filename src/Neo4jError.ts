@@ -91,8 +91,9 @@ export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailabl
   readonly address?: string
   readonly cause?: unknown
 }> {
+  /** True, except for a closed driver (reason `Closed`, "the driver is closed..."): no retry can help. */
   get retriable(): boolean {
-    return true
+    return !(this.reason === "Closed" && this.message.startsWith("the driver is closed"))
   }
 }
 

@@ -76,7 +76,9 @@ export const parse = (uri: string): Either.Either<ParsedUri, InvalidConfigError>
     // parse with a neutral scheme so that URL applies generic authority rules
     url = new URL(`http://${m[2]}`)
   } catch {
-    return bad("the host or port is malformed")
+    // URL refuses a port past 65535 as a whole: name the port rather than "malformed"
+    const big = /^(?:\[[^\]]*\]|[^:/?#@]*):(\d+)(?:[/?#]|$)/.exec(m[2]!)?.[1]
+    return bad(big !== undefined && Number(big) > 65535 ? `port ${big} is out of range 1-65535` : "the host or port is malformed")
   }
   if (url.username || url.password) {
     return bad("credentials do not belong in the URI; pass them as auth (they would end up in logs)")

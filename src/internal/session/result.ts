@@ -71,10 +71,16 @@ export const make = (
     streamed = true
     const head = peeked ? Stream.fromIterable(peeked) : Stream.empty
     peeked = undefined
-    // an early stop leaves the connection clean; a full read records the summary
+    // an early stop leaves the connection clean (DISCARD, or RESET when a batch was in flight);
+    // either way the result is then over: its summary (and bookmark) is recorded, or, after a
+    // RESET, there is none and `finish` has nothing left to raise
     return Stream.concat(head, Stream.repeatEffectChunkOption(cursor.pull)).pipe(
       Stream.tapError(seen),
-      Stream.ensuring(Effect.ignore(Effect.suspend(() => (cursor.isDone() ? getSummary : cursor.stop))))
+      Stream.ensuring(
+        Effect.ignore(
+          Effect.suspend(() => (cursor.isDone() ? getSummary : Effect.zipRight(Effect.ignore(cursor.stop), getSummary)))
+        )
+      )
     )
   })
 

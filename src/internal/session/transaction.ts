@@ -63,8 +63,13 @@ export const begin = (
   let commitSent = false
   const results: Array<ManagedResult.ManagedResult> = []
 
+  /** set when a RESET (an interrupted result consumer) ended the transaction on the server */
+  let terminated: Neo4jError | undefined
+
   const closedError = (): Neo4jError =>
-    unsent ?? new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
+    unsent ??
+    terminated ??
+    new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
 
   /** Waits for BEGIN's answer, once. */
   const awaitBegin: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
@@ -88,7 +93,23 @@ export const begin = (
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
       const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin)
       return Effect.flatMap(cursor, (c) => {
-        const managed = ManagedResult.make(conn, c, { text: query, parameters }, () => Effect.void)
+        // a consumer that stops while a batch is in flight makes the cursor RESET the connection,
+        // and RESET ends the transaction on the server: end it here too, or the next RUN would go
+        // out outside any transaction (and be auto-committed). Stopped with a summary = DISCARD.
+        const stop = Effect.ensuring(
+          c.stop,
+          Effect.catchAll(Effect.asVoid(c.summary), () =>
+            Effect.sync(() => {
+              if (!open) return
+              open = false
+              terminated = new ResultConsumedError({
+                message:
+                  "the transaction was terminated: a result's consumer stopped while records were in flight, and the RESET that cleaned the connection rolled the transaction back"
+              })
+            })
+          )
+        )
+        const managed = ManagedResult.make(conn, { ...c, stop }, { text: query, parameters }, () => Effect.void)
         results.push(managed)
         return Effect.succeed(managed.result)
       })

@@ -160,7 +160,11 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
         const tx = begin(conn, { fetchSize, ...txExtra(mode, db, config.impersonatedUser, sent, txConfig) }, (meta) =>
           reportDatabase(leased, meta)
         )
-        yield* Effect.addFinalizer(() => (tx.isOpen() ? Effect.ignore(tx.rollback) : Effect.void))
+        // interrupted: no ROLLBACK, which would queue behind a query still running; the pool's
+        // RESET on an interrupted lease goes out at once, stops the query and rolls back
+        yield* Effect.addFinalizer((exit) =>
+          tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+        )
         const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
         return { tx, commit }
       })

@@ -114,6 +114,9 @@ export interface Connection {
   readonly busy: () => boolean
 }
 
+/** How long a RESET may go unanswered before the connection is given up on. */
+const RESET_TIMEOUT_MS = 10_000
+
 const closedError = (address: string, during: string) =>
   new ServiceUnavailableError({
     reason: "Closed",
@@ -326,7 +329,23 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     // RUN was not answered yet (its record handler is only set once RUN's SUCCESS is read)
     for (const p of queue) p.onRecord = () => {}
     const p = enqueue("RESET", Msg.reset)
-    return Effect.flatMap(awaitPending(p), (outcome) => {
+    // RESET is mostly sent from finalizers (a result stopped mid-batch, a dirty release), where
+    // nothing can interrupt the wait: a server that does not answer it in time is given up on,
+    // and the connection with it, so that closing a scope never hangs on a silent server
+    const answered = Effect.interruptible(awaitPending(p)).pipe(
+      Effect.timeoutFail({
+        duration: RESET_TIMEOUT_MS,
+        onTimeout: () =>
+          die(
+            new ServiceUnavailableError({
+              reason: "Timeout",
+              address,
+              message: `the server at ${address} did not answer RESET within ${RESET_TIMEOUT_MS} ms`
+            })
+          )
+      })
+    )
+    return Effect.flatMap(answered, (outcome) => {
       if (outcome._tag === "Success") {
         failed = undefined
         return Effect.void

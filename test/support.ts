@@ -1,0 +1,98 @@
+/**
+ * Shared helpers for tests that run the whole driver against the stub server: a driver Layer
+ * pointed at a stub, the HELLO (+LOGON) lines a stub expects from it, a count of open sockets,
+ * and a logger that collects every line. Kept small: other test files import it.
+ */
+import { Effect, HashMap, Logger, Redacted } from "effect"
+import * as Auth from "../src/Auth.js"
+import type * as DriverConfig from "../src/DriverConfig.js"
+import * as Neo4jDriver from "../src/Neo4jDriver.js"
+import type { StubServer } from "../src/testing/index.js"
+
+/** The password of `AUTH`: chosen so that a leak is easy to grep for. */
+export const PASSWORD = "s3cr3t-Pa55#word=!"
+
+/** `Auth.basic("neo4j", PASSWORD)`, the password `Redacted`. */
+export const AUTH = Auth.basic("neo4j", Redacted.make(PASSWORD))
+
+/** A driver Layer for the stub: `bolt://` (`bolt+ssc://` for a TLS stub), `AUTH`, and `config`. */
+export const driverLayer = (
+  stub: StubServer.StubServer,
+  config: Partial<DriverConfig.DriverConfig> = {},
+  options?: Neo4jDriver.MakeOptions
+) => Neo4jDriver.layer({ uri: stub.uri(), auth: AUTH, ...config }, options)
+
+/**
+ * Script lines for the driver's HELLO (+ LOGON from 5.1) with `AUTH`, for a stub playing
+ * Bolt `version` ("4.4", "5.0", "5.4", ...); `server` is the agent the stub answers with.
+ */
+export const helloLines = (version: string, server = "Neo4j/5.26.0"): string => {
+  const logon = version !== "4.4" && version !== "5.0"
+  const auth = `"scheme": "basic", "principal": "neo4j", "credentials": ${JSON.stringify(PASSWORD)}`
+  return logon
+    ? `C: HELLO {"user_agent": *string, "[bolt_agent]": *map, "[routing]": *map, "[patch_bolt]": *}
+S: SUCCESS {"server": "${server}", "connection_id": "bolt-1"}
+C: LOGON {${auth}}
+S: SUCCESS {}`
+    : `C: HELLO {"user_agent": *string, ${auth}, "[bolt_agent]": *map, "[routing]": *map, "[patch_bolt]": *}
+S: SUCCESS {"server": "${server}", "connection_id": "bolt-1"}`
+}
+
+/** Open TCP and TLS sockets of this process (both ends, the stub's included). */
+export const openSockets = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TLSWrap").length
+
+/**
+ * Waits (up to `timeoutMs`) until at most `expected` sockets are open, and returns the count:
+ * a destroyed socket leaves `getActiveResourcesInfo()` a loop turn or two later.
+ */
+export const settledSockets = (expected: number, timeoutMs = 1000): Effect.Effect<number> =>
+  Effect.promise(async () => {
+    const start = Date.now()
+    while (openSockets() > expected && Date.now() - start < timeoutMs) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    return openSockets()
+  })
+
+/**
+ * A logger collecting every line (message, annotations, spans and cause) as text; use with
+ * `Logger.replace(Logger.defaultLogger, collector.logger)` and `Logger.minimumLogLevel(LogLevel.All)`.
+ */
+export const makeLogCollector = () => {
+  const lines: Array<string> = []
+  const logger = Logger.make(({ annotations, cause, logLevel, message, spans }) => {
+    const text = [
+      logLevel.label,
+      ...(Array.isArray(message) ? message : [message]).map((m) => (typeof m === "string" ? m : safeStringify(m))),
+      ...[...HashMap.toEntries(annotations)].map(([k, v]) => `${k}=${safeStringify(v)}`),
+      ...[...spans].map((s) => s.label),
+      String(cause)
+    ].join(" ")
+    lines.push(text)
+  })
+  return { lines, logger }
+}
+
+const safeStringify = (u: unknown): string => {
+  try {
+    return typeof u === "string" ? u : `${String(u)} ${JSON.stringify(u, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`
+  } catch {
+    return String(u)
+  }
+}
+
+/** Waits `ms` of real time, whatever Clock is in use (TestClock included). */
+export const realSleep = (ms: number): Effect.Effect<void> =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+/** Polls `condition` every 5 ms of real time until it holds or `timeoutMs` pass; returns the last answer. */
+export const eventually = <E, R>(condition: Effect.Effect<boolean, E, R>, timeoutMs = 2000): Effect.Effect<boolean, E, R> =>
+  Effect.gen(function* () {
+    const start = Date.now()
+    while (!(yield* condition)) {
+      if (Date.now() - start > timeoutMs) return false
+      yield* realSleep(5)
+    }
+    return true
+  })

@@ -90,10 +90,15 @@ export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailabl
   /** host:port */
   readonly address?: string
   readonly cause?: unknown
+  /**
+   * Set when no retry can help: the driver is closed, the server's TLS certificate was
+   * rejected, or the seed is not a cluster (no routing procedure).
+   */
+  readonly permanent?: boolean
 }> {
-  /** True, except for a closed driver (reason `Closed`, "the driver is closed..."): no retry can help. */
+  /** True unless the failure is `permanent`. */
   get retriable(): boolean {
-    return !(this.reason === "Closed" && this.message.startsWith("the driver is closed"))
+    return this.permanent !== true
   }
 }
 

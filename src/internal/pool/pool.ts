@@ -148,7 +148,8 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
           new ServiceUnavailableError({
             reason: "Closed",
             address: options.address,
-            message: "the driver is closed: no new work is accepted"
+            message: "the driver is closed: no new work is accepted",
+            permanent: true
           })
         )
       }

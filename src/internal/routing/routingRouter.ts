@@ -190,6 +190,9 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       Effect.gen(function* () {
         const tried: Array<string> = []
         const failures: Array<string> = []
+        // when every router failed for a reason no retry fixes (TLS rejected, not a cluster),
+        // the discovery failure is permanent too
+        let allPermanent = true
         const attempt = (address: string) =>
           Effect.gen(function* () {
             if (tried.includes(address)) return Option.none<RoutingTable>()
@@ -199,6 +202,9 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             const error = exit.left
             if (isFatalDiscoveryError(error)) return yield* Effect.fail(error)
             failures.push(`  - ${address}: ${describeRouterFailure(error)}`)
+            allPermanent &&=
+              (error._tag === "ServiceUnavailableError" && !error.retriable) ||
+              (error._tag === "ClientError" && error.code === "Neo.ClientError.Procedure.ProcedureNotFound")
             for (const e of tables.values()) e.table = Table.forgetRouter(e.table, address)
             return Option.none<RoutingTable>()
           })
@@ -217,7 +223,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             address: options.seed,
             message:
               `Could not fetch a routing table for ${db}: every router failed.\n${failures.join("\n")}\n` +
-              "Check that the address is right and the server is running; for a single server that is not a cluster, use bolt:// instead of neo4j://."
+              "Check that the address is right and the server is running; for a single server that is not a cluster, use bolt:// instead of neo4j://.",
+            ...(allPermanent && failures.length > 0 ? { permanent: true } : {})
           })
         )
       })
@@ -353,7 +360,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       Effect.suspend(() => {
         if (closed) {
           return Effect.fail(
-            new ServiceUnavailableError({ reason: "Closed", address: options.seed, message: "the driver is closed: no new work is accepted" })
+            new ServiceUnavailableError({ reason: "Closed", address: options.seed, message: "the driver is closed: no new work is accepted",
+            permanent: true })
           )
         }
         if (request.database !== undefined) {

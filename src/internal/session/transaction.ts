@@ -98,11 +98,20 @@ export const begin = (
         // out outside any transaction (and be auto-committed). Stopped with a summary = DISCARD.
         const stop = Effect.ensuring(
           c.stop,
-          Effect.catchAll(Effect.asVoid(c.summary), () =>
+          Effect.catchAll(Effect.asVoid(c.summary), (e) =>
             Effect.sync(() => {
               if (!open) return
               open = false
-              terminated = new ResultConsumedError({
+              // a lost connection stays what it is (retriable, and nothing was committed)
+              terminated = e._tag === "ServiceUnavailableError"
+                ? e
+                : conn.isDefunct()
+                  ? new ServiceUnavailableError({
+                      reason: "Closed",
+                      address: conn.address,
+                      message: `the connection to ${conn.address} was lost during the transaction: nothing was committed`
+                    })
+                  : new ResultConsumedError({
                 message:
                   "the transaction was terminated: a result's consumer stopped while records were in flight, and the RESET that cleaned the connection rolled the transaction back"
               })

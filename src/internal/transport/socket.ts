@@ -107,7 +107,8 @@ const open = (options: ConnectOptions): Effect.Effect<ByteSocket, ServiceUnavail
             message: tlsFailure
               ? `TLS handshake with ${address} failed: ${describeError(err)}`
               : `could not connect to ${address}: ${describeError(err)}`,
-            cause: err
+            cause: err,
+            ...(tlsFailure ? { permanent: true } : {})
           })
         )
       )

@@ -98,6 +98,8 @@ describe("TLS", () => {
       expect(error.message).toContain("TLS")
       expect(error.message).toMatch(/certificate/i)
       expect(error.message).toMatch(/self[- ]signed/i)
+      // a rejected certificate does not get better by retrying
+      expect(error.retriable).toBe(false)
       // the server saw a client that gave up in the TLS handshake; no Bolt byte was exchanged
       expect(yield* eventually(Effect.map(stub.tlsErrors, (errors) => errors.length === 1))).toBe(true)
       expect(yield* stub.received()).toEqual([])

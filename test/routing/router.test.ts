@@ -586,7 +586,7 @@ S: FAILURE {"code": "Neo.ClientError.Procedure.ProcedureNotFound", "message": "T
       expect(error._tag === "ServiceUnavailableError" ? error.reason : undefined).toBe("NoRouters")
       expect(error.message).toContain(`${stub.address}: not a cluster: routing procedure unavailable`)
       expect(error.message).toContain("bolt://")
-      // not retried: executeQuery fails at once with the same error, after one more ROUTE
+      // retrying cannot help, so transaction functions do not retry it
       expect(error._tag === "ServiceUnavailableError" && error.retriable).toBe(false)
       expect(yield* routes(stub)).toBe(1)
       yield* stub.verify

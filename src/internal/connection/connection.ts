@@ -221,7 +221,12 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
 
   const takeInbox = (bytes: Uint8Array): Neo4jError | undefined => {
     try {
-      inbox = dechunker.push(bytes)
+      // a plain view of the socket's Buffer: the dechunker cuts a view per message, and
+      // `subarray` of a Node Buffer goes through its species constructor (FastBuffer): 280 ms of
+      // a 3M-record stream's 4.7 s CPU profile (bench/e2e), 160 ms with plain views
+      inbox = dechunker.push(
+        bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      )
       inboxPos = 0
       return undefined
     } catch (e) {

@@ -50,6 +50,14 @@ export interface ByteSocket {
   readonly address: string
   /** The next bytes; `undefined` at end of stream. */
   readonly read: Effect.Effect<Uint8Array | undefined, ServiceUnavailableError>
+  /**
+   * The bytes buffered now, without waiting: `null` when none are yet, `undefined` when the
+   * socket ended or failed (`read` then gives the end or the failure). A read that finds bytes
+   * costs no Effect.
+   */
+  readonly readNow: () => Uint8Array | null | undefined
+  /** Waits until bytes are buffered, or the socket ended or failed. Any number of fibers may wait. */
+  readonly readable: Effect.Effect<void>
   /** Writes bytes, waiting for 'drain' when the kernel buffer is full. */
   readonly write: (bytes: Uint8Array) => Effect.Effect<void, ServiceUnavailableError>
   /** Closes the socket at once. Idempotent. */
@@ -153,12 +161,23 @@ const isTlsError = (err: unknown): boolean => {
 const wrap = (sock: net.Socket, address: string): ByteSocket => {
   let ended = false
   let failure: ServiceUnavailableError | undefined
-  let waiter: (() => void) | undefined
+  const waiters = new Set<() => void>()
   const wake = () => {
-    const w = waiter
-    waiter = undefined
-    w?.()
+    if (waiters.size === 0) return
+    const ws = [...waiters]
+    waiters.clear()
+    for (const w of ws) w()
   }
+  const readable: Effect.Effect<void> = Effect.suspend(() => {
+    if (sock.readableLength > 0 || ended || failure !== undefined || sock.destroyed) return Effect.void
+    return Effect.async<void>((resume) => {
+      const w = () => resume(Effect.void)
+      waiters.add(w)
+      return Effect.sync(() => {
+        waiters.delete(w)
+      })
+    })
+  })
   sock.on("readable", wake)
   sock.on("end", () => {
     ended = true
@@ -192,13 +211,14 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     if (b !== null) return Effect.succeed(b)
     if (failure) return Effect.fail(failure)
     if (ended || sock.destroyed) return Effect.succeed(undefined)
-    return Effect.async<void>((resume) => {
-      waiter = () => resume(Effect.void)
-      return Effect.sync(() => {
-        waiter = undefined
-      })
-    }).pipe(Effect.zipRight(read))
+    return Effect.zipRight(readable, read)
   })
+
+  const readNow = (): Uint8Array | null | undefined => {
+    const b = sock.read() as Buffer | null
+    if (b !== null) return b
+    return failure !== undefined || ended || sock.destroyed ? undefined : null
+  }
 
   const write = (bytes: Uint8Array): Effect.Effect<void, ServiceUnavailableError> =>
     Effect.suspend(() => {
@@ -231,6 +251,8 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
   return {
     address,
     read,
+    readNow,
+    readable,
     write,
     destroy: Effect.sync(() => {
       if (!sock.destroyed) sock.destroy()

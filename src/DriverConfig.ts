@@ -10,12 +10,12 @@
  * @since 0.1.0
  */
 import type { FileSystem } from "@effect/platform/FileSystem"
-import { FileSystem as FileSystemTag } from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Config, ConfigError, ConfigProvider, Duration, Effect, Either, Layer, Option } from "effect"
+import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
+import type { ConfigProvider, Layer } from "effect"
 import * as Auth from "./Auth.js"
 import type { AuthToken } from "./Auth.js"
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./internal/bolt/dechunker.js"
+import * as auraFile from "./internal/config/auraFile.js"
 import { InvalidConfigError } from "./Neo4jError.js"
 import * as Uri from "./Uri.js"
 
@@ -496,24 +496,7 @@ export const config: Config.Config<DriverConfig> = Config.all({
  * @since 0.1.0
  * @category aura
  */
-export const parseAuraFile = (text: string): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const rawLine of text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/)) {
-    const line = rawLine.trim()
-    if (line === "" || line.startsWith("#")) continue
-    const eq = line.indexOf("=")
-    if (eq <= 0) continue
-    const key = line.slice(0, eq).trim().replace(/^export\s+/, "")
-    if (key === "") continue
-    let value = line.slice(eq + 1).trim()
-    if (value.length >= 2) {
-      const q = value[0]
-      if ((q === '"' || q === "'") && value.endsWith(q)) value = value.slice(1, -1)
-    }
-    out[key] = value
-  }
-  return out
-}
+export const parseAuraFile: (text: string) => Record<string, string> = auraFile.parseAuraFile
 
 /**
  * Reads an Aura connection file into a `ConfigProvider` holding exactly its keys (read it with
@@ -523,33 +506,9 @@ export const parseAuraFile = (text: string): Record<string, string> => {
  * @since 0.1.0
  * @category aura
  */
-export const fromAuraFile = (
+export const fromAuraFile: (
   path: string
-): Effect.Effect<ConfigProvider.ConfigProvider, InvalidConfigError, FileSystem> =>
-  Effect.gen(function* () {
-    const fs = yield* FileSystemTag
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError((error) => {
-        const why =
-          error._tag === "SystemError"
-            ? error.reason === "NotFound"
-              ? "the file does not exist"
-              : `${error.reason} (${error.syscall ?? "read"})`
-            : error.description ?? "it is not readable"
-        return new InvalidConfigError({ message: `Cannot read the Aura connection file ${JSON.stringify(path)}: ${why}` })
-      })
-    )
-    const entries = parseAuraFile(text)
-    if (!entries.NEO4J_URI) {
-      const keys = Object.keys(entries)
-      return yield* new InvalidConfigError({
-        message:
-          `The Aura connection file ${JSON.stringify(path)} has no NEO4J_URI` +
-          (keys.length > 0 ? ` (keys found: ${keys.join(", ")})` : " (no KEY=value lines found)")
-      })
-    }
-    return ConfigProvider.fromMap(new Map(Object.entries(entries)))
-  })
+) => Effect.Effect<ConfigProvider.ConfigProvider, InvalidConfigError, FileSystem> = auraFile.fromAuraFile
 
 /**
  * A layer that makes an Aura connection file the `ConfigProvider` for what it is provided to;
@@ -559,14 +518,8 @@ export const fromAuraFile = (
  * @since 0.1.0
  * @category aura
  */
-export const layerAuraFile = (path: string): Layer.Layer<never, InvalidConfigError, FileSystem> =>
-  Layer.unwrapEffect(
-    Effect.flatMap(fromAuraFile(path), (file) =>
-      Effect.configProviderWith((previous) =>
-        Effect.succeed(Layer.setConfigProvider(ConfigProvider.orElse(file, () => previous)))
-      )
-    )
-  )
+export const layerAuraFile: (path: string) => Layer.Layer<never, InvalidConfigError, FileSystem> =
+  auraFile.layerAuraFile
 
 /**
  * `layerAuraFile` with Node's file system provided.
@@ -574,6 +527,4 @@ export const layerAuraFile = (path: string): Layer.Layer<never, InvalidConfigErr
  * @since 0.1.0
  * @category aura
  */
-export const layerAuraFileNode = (path: string): Layer.Layer<never, InvalidConfigError> =>
-  layerAuraFile(path).pipe(Layer.provide(NodeFileSystem.layer))
-
+export const layerAuraFileNode: (path: string) => Layer.Layer<never, InvalidConfigError> = auraFile.layerAuraFileNode

@@ -37,6 +37,7 @@ const allowed: Record<string, Array<string>> = {
   "internal/bolt": ["internal/packstream", "internal/bolt", ...LEAVES],
   "internal/transport": ["internal/transport", ...LEAVES],
   "internal/connection": ["internal/packstream", "internal/bolt", "internal/transport", "internal/connection", ...LEAVES],
+  "internal/config": ["internal/config", ...LEAVES],
   testing: ["internal/packstream", "internal/bolt", "testing", ...LEAVES]
 }
 

@@ -13,6 +13,8 @@ import type { Router } from "./router.js"
  */
 export const make = (pool: Pool): Router => ({
   acquire: (request) => Effect.map(pool.acquire, (connection) => ({ connection, database: request.database })),
+  acquireIn: (request, scope) =>
+    Effect.map(pool.acquireIn(scope), (connection) => ({ connection, database: request.database })),
   close: pool.close
 })
 

@@ -12,6 +12,7 @@ import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Se
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
 import type { TxExtra } from "../bolt/messages.js"
 import { run as runCursor } from "../connection/result.js"
+import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
 import * as ManagedResult from "./result.js"
 import { begin } from "./transaction.js"
@@ -95,8 +96,9 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
     yield* Scope.addFinalizer(yield* Effect.scope, Effect.ignore(finishCurrent))
 
     const lease = (mode: AccessMode, bookmarks: Bookmarks.Bookmarks, scope: Scope.Scope) =>
-      Scope.extend(
-        ctx.router.acquire({ accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks }),
+      acquireIn(
+        ctx.router,
+        { accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks },
         scope
       ).pipe(
         Effect.tap((l) =>
@@ -111,25 +113,23 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
       if (l.onDatabase && typeof metadata.db === "string") l.onDatabase(metadata.db)
     }
 
+    // combinators rather than Effect.gen on this per-query path: a generator costs an iterator
+    // step and its allocations per `yield*` (bench/e2e allocation profile)
     const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}, txConfig?: TransactionConfig) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function* () {
-          yield* restore(finishCurrent)
-          const sent = yield* bookmarksToSend
-          const leaseScope = yield* Scope.make()
-          const exit = yield* Effect.exit(
-            restore(
-              Effect.gen(function* () {
-                const leased = yield* lease(config.defaultAccessMode ?? "WRITE", sent, leaseScope)
-                const { connection: conn, database: db } = leased
-                const cursor = yield* runCursor(conn, {
-                  query,
-                  parameters,
-                  fetchSize,
-                  ...txExtra(config.defaultAccessMode ?? "WRITE", db, config.impersonatedUser, sent, txConfig)
-                })
+      Effect.uninterruptibleMask((restore) => {
+        const mode = config.defaultAccessMode ?? "WRITE"
+        const start = (sent: Bookmarks.Bookmarks, leaseScope: Scope.CloseableScope) =>
+          Effect.flatMap(lease(mode, sent, leaseScope), (leased) =>
+            Effect.map(
+              runCursor(leased.connection, {
+                query,
+                parameters,
+                fetchSize,
+                ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig)
+              }),
+              (cursor) => {
                 reportDatabase(leased, cursor.runMetadata)
-                return ManagedResult.make(conn, cursor, { text: query, parameters }, (summary) =>
+                return ManagedResult.make(leased.connection, cursor, { text: query, parameters }, (summary) =>
                   Effect.zipRight(
                     recordBookmark(sent, summary.bookmark),
                     Effect.suspend(() => {
@@ -139,17 +139,20 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
                     })
                   )
                 )
-              })
+              }
             )
           )
-          if (Exit.isFailure(exit)) {
-            yield* Scope.close(leaseScope, exit)
-            return yield* Effect.failCause(exit.cause)
-          }
-          current = { lease: leaseScope, managed: exit.value }
-          return exit.value.result
-        })
-      )
+        const begin = Effect.flatMap(bookmarksToSend, (sent) =>
+          Effect.flatMap(Scope.make(), (leaseScope) =>
+            Effect.flatMap(Effect.exit(restore(start(sent, leaseScope))), (exit) => {
+              if (Exit.isFailure(exit)) return Effect.zipRight(Scope.close(leaseScope, exit), Effect.failCause(exit.cause))
+              current = { lease: leaseScope, managed: exit.value }
+              return Effect.succeed(exit.value.result)
+            })
+          )
+        )
+        return current === undefined ? begin : Effect.zipRight(restore(finishCurrent), begin)
+      })
 
     /** A transaction in `scope`: rolled back on its close unless committed. */
     const transactionIn = (mode: AccessMode, txConfig: TransactionConfig | undefined, scope: Scope.Scope) =>

@@ -7,10 +7,11 @@ import * as os from "node:os"
 import * as Bookmarks from "../Bookmarks.js"
 import type { ResolvedConfig } from "../DriverConfig.js"
 import { VERSION } from "../DriverConfig.js"
+import type { Neo4jDriver } from "../Neo4jDriver.js"
 import type { Neo4jError } from "../Neo4jError.js"
 import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
-import type { Session, SessionConfig } from "../Session.js"
+import type { SessionConfig } from "../Session.js"
 import type { TransactionConfig } from "../Transaction.js"
 import { format } from "./bolt/version.js"
 import * as Connection from "./connection/connection.js"
@@ -51,24 +52,14 @@ export interface QueryConfig extends TransactionConfig {
 }
 
 /**
- * The driver's internals, built per config.
+ * The driver's internals, built per config: `session`, `executeQuery` and `stream` exactly as the
+ * public `Neo4jDriver` offers them.
  *
  * @since 0.1.0
  */
-export interface DriverCore {
+export interface DriverCore extends Pick<Neo4jDriver, "session" | "executeQuery" | "stream"> {
   readonly config: ResolvedConfig
   readonly router: Router
-  readonly session: (config?: SessionConfig) => Effect.Effect<Session, never, Scope.Scope>
-  readonly executeQuery: (
-    query: string,
-    parameters?: Readonly<Record<string, unknown>>,
-    config?: QueryConfig
-  ) => Effect.Effect<EagerResult, Neo4jError>
-  readonly stream: (
-    query: string,
-    parameters?: Readonly<Record<string, unknown>>,
-    config?: QueryConfig
-  ) => Stream.Stream<Neo4jRecord, Neo4jError>
   readonly serverInfo: (database?: string) => Effect.Effect<ServerInfo, Neo4jError>
   readonly supports: (feature: "multiDb" | "sessionAuth") => Effect.Effect<boolean, Neo4jError>
 }

@@ -168,7 +168,28 @@ export const retrying = <A, E, R, Out = Duration.Duration, R2 = never>(
   options: RetryingOptions<Out, NoInfer<E>, R2> = {}
 ): Effect.Effect<A, E, R | R2> =>
   options.schedule !== undefined
-    ? Effect.retry(effect, whileRetriable(options.schedule))
+    ? retryAfterFirstFailure(effect, whileRetriable(options.schedule))
     : Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
-        Effect.retry(effect, defaultSchedule(options.maxRetryTime ?? DEFAULTS.maxRetryTime, { startedAt }))
+        retryAfterFirstFailure(effect, defaultSchedule(options.maxRetryTime ?? DEFAULTS.maxRetryTime, { startedAt }))
       )
+
+/**
+ * `Effect.retry(effect, schedule)`, with the retry machinery (a schedule driver, a service
+ * provided per attempt: ~20 µs of CPU per call on the benchmark machine) set up only once the
+ * first attempt has failed: that failure is then replayed into the schedule, so the schedule sees
+ * the same inputs and gives the same delays as under `Effect.retry`. A first attempt that
+ * succeeds (nearly all of them) costs one `catchAll`.
+ */
+const retryAfterFirstFailure = <A, E, R, Out, R2>(
+  effect: Effect.Effect<A, E, R>,
+  schedule: Schedule.Schedule<Out, E, R2>
+): Effect.Effect<A, E, R | R2> =>
+  Effect.catchAll(effect, (first) => {
+    let replayed = false
+    const attempt = Effect.suspend(() => {
+      if (replayed) return effect
+      replayed = true
+      return Effect.fail(first)
+    })
+    return Effect.retry(attempt, schedule)
+  })

@@ -2,7 +2,7 @@
  * Wiring: a resolved config becomes connect options, a pool, a router and a session factory.
  * Nothing here opens a socket: the pool is lazy.
  */
-import { Duration, Effect, Schedule, Scope, Stream } from "effect"
+import { Chunk, Duration, Effect, Schedule, Scope, Stream } from "effect"
 import * as os from "node:os"
 import * as Bookmarks from "../Bookmarks.js"
 import type { ResolvedConfig } from "../DriverConfig.js"
@@ -163,21 +163,26 @@ export const make = (
       parameters: Readonly<Record<string, unknown>> = {},
       q?: QueryConfig
     ): Effect.Effect<EagerResult, Neo4jError> =>
-      Effect.scoped(
-        Effect.flatMap(session(sessionFor(q)), (s) => {
-          const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
-          return fn(
-            (tx) =>
-              Effect.flatMap(tx.run(query, parameters), (result) =>
-                Effect.zipWith(result.list, result.summary, (records, summary) => ({
-                  keys: result.keys,
-                  records: [...records],
-                  summary
-                }))
-              ),
-            { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
-          )
-        })
+      // a scope made by hand and handed to the session: Effect.scoped would also copy the
+      // context to provide it, on every call (bench/e2e concurrent profile)
+      Effect.acquireUseRelease(
+        Scope.make(),
+        (scope) =>
+          Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), scope), (s) => {
+            const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
+            return fn(
+              (tx) =>
+                Effect.flatMap(tx.run(query, parameters), (result) =>
+                  Effect.zipWith(result.list, result.summary, (records, summary) => ({
+                    keys: result.keys,
+                    records: Chunk.toArray(records),
+                    summary
+                  }))
+                ),
+              { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
+            )
+          }),
+        (scope, exit) => Scope.close(scope, exit)
       )
 
     const stream = (

@@ -59,6 +59,15 @@ const txExtra = (
  * @since 0.1.0
  */
 export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Effect<Session, never, Scope.Scope> =>
+  Effect.flatMap(Effect.scope, (scope) => makeIn(ctx, config, scope))
+
+/**
+ * Opens a session whose close is `scope`'s (no Scope in the context: the driver's executeQuery
+ * makes one session per call).
+ *
+ * @since 0.1.0
+ */
+export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.Scope): Effect.Effect<Session> =>
   Effect.gen(function* () {
     // pinned to the resolved name after the first home-database resolution, as the official drivers do
     let database = config.database ?? ctx.defaultDatabase
@@ -93,7 +102,7 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
 
     // Scope.addFinalizer, not Effect.addFinalizer: the latter diffs and patches the fiber's
     // FiberRefs around the finalizer, ~20 µs of CPU per session on the benchmark machine
-    yield* Scope.addFinalizer(yield* Effect.scope, Effect.ignore(finishCurrent))
+    yield* Scope.addFinalizer(scope, Effect.ignore(finishCurrent))
 
     const lease = (mode: AccessMode, bookmarks: Bookmarks.Bookmarks, scope: Scope.Scope) =>
       acquireIn(

@@ -12,6 +12,21 @@ import * as Auth from "./Auth.js"
 import * as Neo4jDriver from "./Neo4jDriver.js"
 import { StubServer } from "./testing/index.js"
 
+/** One attempt of the transaction function in the demo, up to the server's answer to RUN. */
+const createAda = `C: BEGIN *
+C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}`
+
+/** An attempt that fails with a transient error; the driver then resets the connection. */
+const transientFailure = `{{
+${createAda}
+   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
+   IGNORED
+C: RESET
+S: SUCCESS {}
+}}`
+
 /** The stub plays a one-member cluster at `address`: it answers ROUTE with itself in every role. */
 const stubScript = (address: string) => `!: MANIFEST 6.0 5.8-5.0 4.4
 C: HELLO *
@@ -32,30 +47,9 @@ C: COMMIT
 S: SUCCESS {"bookmark": "FB:demo-1"}
 C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
 S: <STREAM records=1000000 fields=["i"] summary={"type": "r"}>
-{{
-C: BEGIN *
-C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
-   IGNORED
-C: RESET
-S: SUCCESS {}
-}}
-{{
-C: BEGIN *
-C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
-   IGNORED
-C: RESET
-S: SUCCESS {}
-}}
-C: BEGIN *
-C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
+${transientFailure}
+${transientFailure}
+${createAda}
    SUCCESS {"fields": ["name"]}
    RECORD ["Ada"]
    SUCCESS {"type": "w", "stats": {"nodes-created": 1, "properties-set": 1, "labels-added": 1}}

@@ -68,7 +68,7 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
  * @since 0.1.0
  */
 export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.Scope): Effect.Effect<Session> =>
-  Effect.gen(function* () {
+  Effect.suspend(() => {
     // pinned to the resolved name after the first home-database resolution, as the official drivers do
     let database = config.database ?? ctx.defaultDatabase
     const fetchSize = config.fetchSize ?? ctx.fetchSize
@@ -100,9 +100,6 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
       )
     })
 
-    // Scope.addFinalizer, not Effect.addFinalizer: the latter diffs and patches the fiber's
-    // FiberRefs around the finalizer, ~20 µs of CPU per session on the benchmark machine
-    yield* Scope.addFinalizer(scope, Effect.ignore(finishCurrent))
 
     const lease = (mode: AccessMode, bookmarks: Bookmarks.Bookmarks, scope: Scope.Scope) =>
       acquireIn(
@@ -165,22 +162,27 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
 
     /** A transaction in `scope`: rolled back on its close unless committed. */
     const transactionIn = (mode: AccessMode, txConfig: TransactionConfig | undefined, scope: Scope.Scope) =>
-      Effect.gen(function* () {
-        yield* finishCurrent
-        const sent = yield* bookmarksToSend
-        const leased = yield* lease(mode, sent, scope)
-        const { connection: conn, database: db } = leased
-        const tx = begin(conn, { fetchSize, ...txExtra(mode, db, config.impersonatedUser, sent, txConfig) }, (meta) =>
-          reportDatabase(leased, meta)
+      Effect.zipRight(
+        finishCurrent,
+        Effect.flatMap(bookmarksToSend, (sent) =>
+          Effect.flatMap(lease(mode, sent, scope), (leased) => {
+            const tx = begin(
+              leased.connection,
+              { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig) },
+              (meta) => reportDatabase(leased, meta)
+            )
+            const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
+            // interrupted: no ROLLBACK, which would queue behind a query still running; the pool's
+            // RESET on an interrupted lease goes out at once, stops the query and rolls back
+            return Effect.as(
+              Scope.addFinalizerExit(scope, (exit) =>
+                tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+              ),
+              { tx, commit }
+            )
+          })
         )
-        // interrupted: no ROLLBACK, which would queue behind a query still running; the pool's
-        // RESET on an interrupted lease goes out at once, stops the query and rolls back
-        yield* Scope.addFinalizerExit(scope, (exit) =>
-          tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
-        )
-        const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
-        return { tx, commit }
-      })
+      )
 
     /** A transaction in the current scope: rolled back on close unless committed. */
     const transaction = (mode: AccessMode, txConfig: TransactionConfig | undefined) =>
@@ -205,23 +207,23 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
         const attempt = Effect.acquireUseRelease(
           Scope.make(),
           (scope) =>
-            Effect.gen(function* () {
-              const { commit, tx } = yield* transactionIn(mode, fnConfig, scope)
-              const a = yield* Scope.extend(work({ run: tx.run }), scope)
-              yield* commit
-              return a
-            }),
+            Effect.flatMap(transactionIn(mode, fnConfig, scope), ({ commit, tx }) =>
+              Effect.flatMap(Scope.extend(work({ run: tx.run }), scope), (a) => Effect.as(commit, a))
+            ),
           (scope, exit) => Scope.close(scope, exit)
         )
         const schedule = fnConfig?.retry ?? ctx.retry
         return retrying(attempt, schedule ? { schedule } : { maxRetryTime: ctx.maxRetryTime })
       }
 
-    return {
+    const session = {
       run: run as Session["run"],
       beginTransaction,
       executeRead: transactionFunction("READ"),
       executeWrite: transactionFunction("WRITE"),
       lastBookmarks: () => Effect.sync(() => own)
     } satisfies Session
+    // Scope.addFinalizer, not Effect.addFinalizer: the latter diffs and patches the fiber's
+    // FiberRefs around the finalizer, ~20 µs of CPU per session on the benchmark machine
+    return Effect.as(Scope.addFinalizer(scope, Effect.ignore(finishCurrent)), session)
   })

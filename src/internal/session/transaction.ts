@@ -129,25 +129,28 @@ export const begin = (
 
   /** Finishes open results (their summaries stay readable), then closes them to further reads. */
   const settleResults = Effect.suspend(() =>
-    Effect.forEach(results, (r) => r.finish, { discard: true }).pipe(
-      Effect.ensuring(Effect.sync(() => results.forEach((r) => r.close())))
-    )
+    results.length === 0
+      ? Effect.void
+      : Effect.ensuring(
+          // one result (the usual case) without Effect.forEach's set-up
+          results.length === 1 ? results[0]!.finish : Effect.forEach(results, (r) => r.finish, { discard: true }),
+          Effect.sync(() => results.forEach((r) => r.close()))
+        )
   )
 
   const end = (name: "COMMIT" | "ROLLBACK") =>
     Effect.suspend(() => {
       if (!open) return Effect.fail(closedError())
       open = false
-      return Effect.gen(function* () {
-        yield* settleResults
+      // combinators, not a generator: this runs once per transaction (bench/e2e txfn profile)
+      return Effect.flatMap(settleResults, () => {
         const p = conn.enqueue(name, name === "COMMIT" ? Msg.commit : Msg.rollback)
         // on a connection already broken the COMMIT never leaves: the outcome is known (not committed)
         if (name === "COMMIT") commitSent = !conn.isDefunct()
-        yield* awaitBegin
-        const o = yield* conn.await(p)
-        const err = failureOf(o, conn, name)
-        if (err) return yield* Effect.fail(err)
-        return (o as { metadata: Readonly<Record<string, unknown>> }).metadata
+        return Effect.flatMap(Effect.zipRight(awaitBegin, conn.await(p)), (o) => {
+          const err = failureOf(o, conn, name)
+          return err ? Effect.fail(err) : Effect.succeed((o as { metadata: Readonly<Record<string, unknown>> }).metadata)
+        })
       })
     })
 

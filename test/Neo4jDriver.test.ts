@@ -34,6 +34,7 @@ import type { Neo4jError } from "../src/Neo4jError.js"
 import { StubServer } from "../src/testing/index.js"
 import {
   AUTH,
+  AUTH_HEAD,
   driverLayer,
   eventually,
   helloLines,
@@ -76,17 +77,10 @@ const expectAllSaidGoodbye = (stub: StubServer.StubServer, count: number) =>
     }
   })
 
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
-  const error = Cause.failureOption(exit.cause)
-  if (Option.isNone(error)) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
-  return error.value
-}
-
 describe("lifecycle", () => {
   it.live("building the Layer opens no socket; the first query opens one", () =>
     Effect.gen(function* () {
-      const stub = yield* StubServer.make({ script: `!: BOLT 5.4\n${helloLines("5.4")}\n${txLines("RETURN 1", 1)}\nC: GOODBYE\n` })
+      const stub = yield* StubServer.make({ script: `${AUTH_HEAD}${txLines("RETURN 1", 1)}\nC: GOODBYE\n` })
       const before = openSockets()
       const context = yield* Layer.build(driverLayer(stub))
       const driver = Effect.provide(Neo4jDriver.Neo4jDriver, context)
@@ -101,7 +95,7 @@ describe("lifecycle", () => {
 
   it.live("after success: GOODBYE on the connection and no socket left", () =>
     Effect.gen(function* () {
-      const stub = yield* StubServer.make({ script: `!: BOLT 5.4\n${helloLines("5.4")}\n${txLines("RETURN 1", 1)}\nC: GOODBYE\n` })
+      const stub = yield* StubServer.make({ script: `${AUTH_HEAD}${txLines("RETURN 1", 1)}\nC: GOODBYE\n` })
       const before = openSockets()
       const result = yield* withDriver((d) => d.executeQuery("RETURN 1")).pipe(Effect.provide(driverLayer(stub)))
       expect(result.records[0]?.get("x")).toBe(1)
@@ -114,9 +108,7 @@ describe("lifecycle", () => {
   it.live("after failure: the program fails with a typed error, then GOODBYE and no socket left", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-C: BEGIN {}
+        script: `${AUTH_HEAD}C: BEGIN {}
 C: RUN "RETURN nope" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -143,9 +135,7 @@ C: GOODBYE
   it.live("after interruption mid-query: RESET, GOODBYE and no socket left", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-C: RUN "RETURN 1" {} {}
+        script: `${AUTH_HEAD}C: RUN "RETURN 1" {} {}
 C: PULL {"n": 1000}
 S: <SLEEP 300>
 S: SUCCESS {"fields": ["x"]}
@@ -172,9 +162,7 @@ C: GOODBYE
   it.live("after interruption mid-stream: DISCARD, GOODBYE and no socket left", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-C: RUN "UNWIND range(1, 10) AS x RETURN x" {} {}
+        script: `${AUTH_HEAD}C: RUN "UNWIND range(1, 10) AS x RETURN x" {} {}
 C: PULL {"n": 2}
 S: SUCCESS {"fields": ["x"]}
    RECORD [1]
@@ -242,7 +230,7 @@ S: <STALL>`,
   for (const [name, body, query] of stalled) {
     it.live(`interrupted while the server stopped answering (${name}): RESET, given up after 10 s, the connection closed`, () =>
       Effect.gen(function* () {
-        const stub = yield* StubServer.make({ script: `!: BOLT 5.4\n${helloLines("5.4")}\n${body}\n` })
+        const stub = yield* StubServer.make({ script: `${AUTH_HEAD}${body}\n` })
         const before = openSockets()
         const pulls = body.split("C: PULL").length - 1
         // the RESET wait is measured on the Clock: a TestClock lets the test skip it
@@ -269,9 +257,7 @@ S: <STALL>`,
   it.live("several pooled connections (concurrent queries) are all closed with GOODBYE", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-C: BEGIN {}
+        script: `${AUTH_HEAD}C: BEGIN {}
 C: RUN "RETURN 1" {} {}
 C: PULL {"n": 1000}
 S: <SLEEP 150>
@@ -304,9 +290,7 @@ C: GOODBYE
         const address = `127.0.0.1:${port}`
         const stub = yield* StubServer.make({
           port,
-          script: `!: BOLT 5.4
-${helloLines("5.4")}
-${scheme === "neo4j" ? routeLines(address) : ""}
+          script: `${AUTH_HEAD}${scheme === "neo4j" ? routeLines(address) : ""}
 ${txLines("RETURN 1", 1, scheme === "neo4j" ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
 C: GOODBYE
 `
@@ -350,9 +334,7 @@ describe("URIs", () => {
         const stub = yield* StubServer.make({
           port,
           tls: secure ? true : undefined,
-          script: `!: BOLT 5.4
-${helloLines("5.4")}
-${routing ? `${routeLines(address)}
+          script: `${AUTH_HEAD}${routing ? `${routeLines(address)}
 ${routeLines(address)}` : ""}
 ${txLines("RETURN 1", 1, routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
 C: GOODBYE
@@ -391,7 +373,7 @@ C: GOODBYE
           })
       )
       if (free) {
-        const stub = yield* StubServer.make({ port: 7687, script: `!: BOLT 5.4\n${helloLines("5.4")}\nC: GOODBYE\n` })
+        const stub = yield* StubServer.make({ port: 7687, script: `${AUTH_HEAD}C: GOODBYE\n` })
         const info = yield* withDriver((d) => d.verifyConnectivity()).pipe(
           Effect.provide(Neo4jDriver.layer({ uri: "bolt://127.0.0.1", auth: AUTH }))
         )

@@ -5,12 +5,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Schedule, Stream } from "effect"
-import type { Scope } from "effect"
 import * as Auth from "../src/Auth.js"
-import type { DriverConfig } from "../src/DriverConfig.js"
 import * as Neo4jDriver from "../src/Neo4jDriver.js"
 import type { Neo4jError } from "../src/Neo4jError.js"
 import { StubServer } from "../src/testing/index.js"
+import { names, withDriver as withStubDriver } from "./support.js"
 
 const PASSWORD = "Tr0ub4dor&3-secret"
 
@@ -20,13 +19,9 @@ C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "${PASSWORD}"}
 S: SUCCESS {}
 `
 
-/** A driver on the stub for the duration of `f`; closing it sends GOODBYE. */
-const withDriver = <A, E>(
-  uri: string,
-  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>,
-  config: Omit<DriverConfig, "uri" | "auth"> = {},
-  options?: Neo4jDriver.MakeOptions
-) => Effect.scoped(Effect.flatMap(Neo4jDriver.driver(uri, Auth.basic("neo4j", PASSWORD), config, options), f))
+/** `withDriver` of test/support, logging in with `PASSWORD`. */
+const withDriver: typeof withStubDriver = (target, f, config = {}, options) =>
+  withStubDriver(target, f, { auth: Auth.basic("neo4j", PASSWORD), ...config }, options)
 
 /** The password appears nowhere in the error, however it is printed. */
 const noSecret = (error: Neo4jError): void => {
@@ -40,9 +35,6 @@ const noSecret = (error: Neo4jError): void => {
 /** Fails the test (as a defect) when the effect succeeds: the error is what we want. */
 const expectFailure = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   Effect.flatMap(self, (a) => Effect.dieMessage(`expected a failure, got ${String(a)}`))
-
-const names = (stub: StubServer.StubServer) =>
-  Effect.map(stub.received(), (ms) => ms.map((m) => m.name).filter((n) => n !== "GOODBYE"))
 
 const failureScript = (failure: string) => `${HEAD}
 C: RUN "RETURN 1" {} {}

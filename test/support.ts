@@ -1,12 +1,15 @@
 /**
- * Shared helpers for tests that run the whole driver against the stub server: a driver Layer
- * pointed at a stub, the HELLO (+LOGON) lines a stub expects from it, a count of open sockets,
- * and a logger that collects every line. Kept small: other test files import it.
+ * Shared helpers for tests that run the whole driver against the stub server: a driver (as a
+ * Layer, or for the span of an effect) pointed at a stub, the script lines a stub opens with,
+ * what the stub received, the typed error of an Exit, a count of open sockets, and a logger that
+ * collects every line. Kept small: other test files import it.
  */
-import { Effect, HashMap, Logger, Redacted } from "effect"
+import { Cause, Effect, Exit, HashMap, Logger, Redacted } from "effect"
+import type { Scope } from "effect"
 import * as Auth from "../src/Auth.js"
 import type * as DriverConfig from "../src/DriverConfig.js"
 import * as Neo4jDriver from "../src/Neo4jDriver.js"
+import type { InvalidConfigError } from "../src/Neo4jError.js"
 import type { StubServer } from "../src/testing/index.js"
 
 /** The password of `AUTH`: chosen so that a leak is easy to grep for. */
@@ -36,6 +39,47 @@ C: LOGON {${auth}}
 S: SUCCESS {}`
     : `C: HELLO {"user_agent": *string, ${auth}, "[bolt_agent]": *map, "[routing]": *map, "[patch_bolt]": *}
 S: SUCCESS {"server": "${server}", "connection_id": "bolt-1"}`
+}
+
+/** A stub script's opening: Bolt 5.4, with HELLO and LOGON answered whatever their credentials. */
+export const HEAD = `!: BOLT 5.4
+A: HELLO
+A: LOGON
+`
+
+/** A stub script's opening for a driver with `AUTH` (`driverLayer`): Bolt 5.4, HELLO and LOGON checked. */
+export const AUTH_HEAD = `!: BOLT 5.4\n${helloLines("5.4")}\n`
+
+/**
+ * A driver on `target` (a stub server, or a URI) for the duration of `f`; closing it sends
+ * GOODBYE. It logs in as neo4j / "pw" unless `config.auth` says otherwise.
+ */
+export const withDriver = <A, E>(
+  target: StubServer.StubServer | string,
+  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>,
+  { auth = Auth.basic("neo4j", "pw"), ...config }: Omit<DriverConfig.DriverConfig, "uri" | "auth"> & {
+    readonly auth?: Auth.AuthToken
+  } = {},
+  options?: Neo4jDriver.MakeOptions
+): Effect.Effect<A, E | InvalidConfigError> =>
+  Effect.scoped(
+    Effect.flatMap(Neo4jDriver.driver(typeof target === "string" ? target : target.uri(), auth, config, options), f)
+  )
+
+/** The message names the stub received on all connections, without the closing GOODBYE. */
+export const names = (stub: StubServer.StubServer): Effect.Effect<Array<string>> =>
+  Effect.map(stub.received(), (ms) => ms.map((m) => m.name).filter((n) => n !== "GOODBYE"))
+
+/** How many messages `name` the stub received on all connections. */
+export const count = (stub: StubServer.StubServer, name: string): Effect.Effect<number> =>
+  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === name).length)
+
+/** The typed error of an Exit; throws, failing the test, on a success or on a cause that is not exactly one failure. */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
+  const cause = exit.cause
+  if (cause._tag !== "Fail") throw new Error(`expected a typed failure, got ${Cause.pretty(cause)}`)
+  return cause.error
 }
 
 /** Open TCP and TLS sockets of this process (both ends, the stub's included). */

@@ -10,6 +10,7 @@ import * as Connection from "../../src/internal/connection/connection.js"
 import { run } from "../../src/internal/connection/result.js"
 import { StubServer } from "../../src/testing/index.js"
 import * as Graph from "../../src/Graph.js"
+import { failureOf, HEAD, openSockets } from "../support.js"
 
 const options = (stub: StubServer.StubServer): Connection.ConnectionOptions => ({
   host: stub.host,
@@ -18,8 +19,6 @@ const options = (stub: StubServer.StubServer): Connection.ConnectionOptions => (
   userAgent: "effect-neo4j-test/1.0",
   boltAgent: { product: "effect-neo4j/0.1.0" }
 })
-
-const sockets = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TLSWrap").length
 
 const helloLines = (v: string) =>
   v === "4.4" || v === "5.0"
@@ -84,10 +83,7 @@ describe("connection end to end", () => {
   it.live("take(10) of a 1,000,000-record result: one PULL, then DISCARD, and the connection is reused", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: RUN "RETURN 1" {} {}
+        script: `${HEAD}C: RUN "RETURN 1" {} {}
 S: <STREAM records=1000000 fields=["i"]>
 C: RUN "RETURN 2" {} {}
 C: PULL {"n": 1000}
@@ -122,13 +118,6 @@ describe("handshake failures", () => {
       const exit = yield* Effect.exit(Effect.scoped(Connection.open(options(stub))))
       return exit
     }).pipe(Effect.scoped)
-
-  const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-    if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-    const f = exit.cause
-    if (f._tag !== "Fail") throw new Error(`expected a typed failure, got ${f._tag}`)
-    return f.error
-  }
 
   it.live("no common version: ProtocolError listing our versions", () =>
     Effect.gen(function* () {
@@ -217,7 +206,7 @@ S: <RAW> 00 03 C4 00 01 00 00
 
   it.live("no socket is left after each scope, on success and failure", () =>
     Effect.gen(function* () {
-      const before = sockets()
+      const before = openSockets()
       yield* openExit("!: HANDSHAKE 00 00 00 00\n")
       yield* Effect.gen(function* () {
         const stub = yield* StubServer.make({ script: "!: BOLT 5.4\nA: HELLO\nA: LOGON\nC: GOODBYE\n" })
@@ -234,7 +223,7 @@ S: <RAW> 00 03 C4 00 01 00 00
         yield* Scope.close(scope, Exit.void)
       }).pipe(Effect.scoped)
       yield* Effect.sleep("20 millis")
-      expect(sockets()).toBe(before)
+      expect(openSockets()).toBe(before)
     })
   )
 })

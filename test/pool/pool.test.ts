@@ -7,19 +7,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
-import type { Scope } from "effect"
 import * as Auth from "../../src/Auth.js"
-import type { DriverConfig } from "../../src/DriverConfig.js"
 import * as Connection from "../../src/internal/connection/connection.js"
 import { run } from "../../src/internal/connection/result.js"
 import * as Pool from "../../src/internal/pool/pool.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import { StubServer } from "../../src/testing/index.js"
-
-const HEAD = `!: BOLT 5.4
-A: HELLO
-A: LOGON
-`
+import { HEAD, withDriver } from "../support.js"
 
 const IDLE = `${HEAD}?: GOODBYE
 `
@@ -49,12 +43,6 @@ const lease = <A, E>(pool: Pool.Pool, f: (c: Connection.Connection) => Effect.Ef
 
 /** Leases a connection and gives it back at once. */
 const touch = (pool: Pool.Pool) => lease(pool, () => Effect.void)
-
-const withDriver = <A, E>(
-  stub: StubServer.StubServer,
-  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>,
-  config: Omit<DriverConfig, "uri" | "auth"> = {}
-) => Effect.scoped(Effect.flatMap(Neo4jDriver.driver(stub.uri(), Auth.basic("neo4j", "pw"), config), f))
 
 const namesOf = (stub: StubServer.StubServer, connection?: number) =>
   Effect.map(stub.received(connection), (ms) => ms.map((m) => m.name))

@@ -11,6 +11,7 @@ import * as Auth from "../../src/Auth.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import type { Session } from "../../src/Session.js"
 import { StubServer } from "../../src/testing/index.js"
+import { count, HEAD, realSleep } from "../support.js"
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -75,9 +76,6 @@ const fast = Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recur
 const driverFor = (uri: string, options: Neo4jDriver.MakeOptions = { retry: fast }) =>
   Neo4jDriver.make({ uri, auth: Auth.basic("neo4j", "pw") }, options)
 
-const count = (stub: StubServer.StubServer, name: string) =>
-  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === name).length)
-
 const routes = (stub: StubServer.StubServer) => count(stub, "ROUTE")
 
 /** The last field (the `extra` map, or ROUTE's) of every message `name` a stub received. */
@@ -95,8 +93,6 @@ const served = (driver: Neo4jDriver.Neo4jDriver, routing: "READ" | "WRITE", data
 
 /** A read transaction function that reads its records. */
 const readIn = (session: Session) => session.executeRead((tx) => Effect.flatMap(tx.run("RETURN 1"), (r) => r.list))
-
-const sleep = (millis: number) => Effect.promise(() => new Promise<void>((r) => setTimeout(r, millis)))
 
 interface Cluster {
   readonly a: StubServer.StubServer
@@ -178,10 +174,7 @@ describe("table refresh", () => {
       const s = yield* StubServer.make({ port: ps!, script: serverScript("S", table) })
       const x = yield* StubServer.make({
         port: px!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-{*
+        script: `${HEAD}{*
 C: ROUTE * * *
 S: FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "not now"}
 C: RESET
@@ -219,12 +212,12 @@ S: SUCCESS {}
           yield* served(driver, "READ")
           expect(yield* routes(a)).toBe(1)
           yield* served(driver, "WRITE")
-          yield* sleep(400)
+          yield* realSleep(400)
           yield* served(driver, "READ")
           yield* served(driver, "WRITE")
           // 0.4 s into a 1 s TTL: still the first table
           expect(yield* routes(a)).toBe(1)
-          yield* sleep(800)
+          yield* realSleep(800)
           yield* served(driver, "READ")
           expect(yield* routes(a)).toBe(2)
           yield* served(driver, "WRITE")
@@ -245,10 +238,7 @@ describe("failover", () => {
       const table = routeSuccess({ ttl: 1, db: "neo4j", routers: [addr(pa!)], readers: [addr(pb!), addr(pc!)], writers: [addr(pa!)] })
       const a = yield* StubServer.make({ port: pa!, script: serverScript("A", table) })
       // B's first connection dies after BEGIN + RUN + PULL; its second one (after the refresh) works
-      const dying = `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: BEGIN *
+      const dying = `${HEAD}C: BEGIN *
 C: RUN "RETURN 1" {} {}
 C: PULL *
 S: <EXIT>
@@ -273,7 +263,7 @@ S: <EXIT>
           )
           const after: Array<string> = []
           for (let i = 0; i < 4; i++) after.push(yield* served(driver, "READ"))
-          yield* sleep(1100)
+          yield* realSleep(1100)
           const refreshed: Array<string> = []
           for (let i = 0; i < 4; i++) refreshed.push(yield* served(driver, "READ"))
           return { first, attempts, after, refreshed }
@@ -298,10 +288,7 @@ S: <EXIT>
       const a = yield* StubServer.make({ port: pa!, script: serverScript("A", table) })
       const b = yield* StubServer.make({
         port: pb!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: RUN "RETURN 1" {} {"db": "neo4j", "mode": "r"}
+        script: `${HEAD}C: RUN "RETURN 1" {} {"db": "neo4j", "mode": "r"}
 C: PULL *
 S: SUCCESS {"fields": ["server"]}
    RECORD ["B"]
@@ -359,10 +346,7 @@ S: SUCCESS {"fields": ["server"]}
       const [pa, pb, px] = yield* StubServer.freePorts(3)
       const a = yield* StubServer.make({
         port: pa!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * * {"db": "neo4j"}
+        script: `${HEAD}C: ROUTE * * {"db": "neo4j"}
 ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pb!)], writers: [addr(px!)] })}
 C: ROUTE * * {"db": "neo4j"}
 ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pb!)], writers: [addr(pa!)] })}
@@ -385,10 +369,7 @@ ${txBlock("A")}
       const after = routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pb!)], writers: [addr(pd!)] })
       const a = yield* StubServer.make({
         port: pa!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * * {"db": "neo4j"}
+        script: `${HEAD}C: ROUTE * * {"db": "neo4j"}
 ${before}
 C: BEGIN *
 C: RUN "CREATE ()" {} {}
@@ -442,10 +423,7 @@ describe("writers", () => {
       const self = [addr(pa!)]
       const a = yield* StubServer.make({
         port: pa!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * * {"db": "neo4j"}
+        script: `${HEAD}C: ROUTE * * {"db": "neo4j"}
 ${routeSuccess({ db: "neo4j", routers: self, readers: self, writers: [] })}
 C: ROUTE * * {"db": "neo4j"}
 ${routeSuccess({ db: "neo4j", routers: self, readers: self, writers: self })}
@@ -464,10 +442,7 @@ ${txBlock("A")}
       const [pa, pd] = yield* StubServer.freePorts(2)
       const a = yield* StubServer.make({
         port: pa!,
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * * {"db": "neo4j"}
+        script: `${HEAD}C: ROUTE * * {"db": "neo4j"}
 ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writers: [addr(pa!)] })}
 C: RUN "CREATE ()" {} {"db": "neo4j"}
 C: PULL *
@@ -503,10 +478,7 @@ describe("discovery errors", () => {
       // p1, p2: nothing listens; t: a router whose database is unavailable
       const [p1, p2] = yield* StubServer.freePorts(2)
       const t = yield* StubServer.make({
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-{*
+        script: `${HEAD}{*
 C: ROUTE * * *
 S: FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "The database is starting"}
 C: RESET
@@ -544,10 +516,7 @@ S: SUCCESS {}
   it.scopedLive("database not found fails fast with its ClientError: one ROUTE, no retry", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * [] {"db": "missing"}
+        script: `${HEAD}C: ROUTE * [] {"db": "missing"}
 S: FAILURE {"code": "Neo.ClientError.Database.DatabaseNotFound", "message": "Database does not exist. Database name: 'missing'."}
 *: RESET
 ?: GOODBYE
@@ -572,10 +541,7 @@ S: FAILURE {"code": "Neo.ClientError.Database.DatabaseNotFound", "message": "Dat
   it.scopedLive("a server that is not a cluster: the message says so", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `!: BOLT 5.4
-A: HELLO
-A: LOGON
-C: ROUTE * * *
+        script: `${HEAD}C: ROUTE * * *
 S: FAILURE {"code": "Neo.ClientError.Procedure.ProcedureNotFound", "message": "There is no procedure with the name \`dbms.routing.getRoutingTable\` registered for this database instance."}
 *: RESET
 ?: GOODBYE

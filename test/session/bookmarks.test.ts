@@ -6,24 +6,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import type { Scope } from "effect"
-import * as Auth from "../../src/Auth.js"
 import * as Bookmarks from "../../src/Bookmarks.js"
-import * as Neo4jDriver from "../../src/Neo4jDriver.js"
-import type { InvalidConfigError } from "../../src/Neo4jError.js"
 import type { Session } from "../../src/Session.js"
 import { StubServer } from "../../src/testing/index.js"
-
-const HEAD = `!: BOLT 5.4
-A: HELLO
-A: LOGON
-`
-
-const withDriver = <A, E>(
-  stub: StubServer.StubServer,
-  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>
-): Effect.Effect<A, E | InvalidConfigError> =>
-  Effect.scoped(Effect.flatMap(Neo4jDriver.driver(stub.uri(), Auth.basic("neo4j", "pw")), f))
+import { HEAD, withDriver } from "../support.js"
 
 /** A transaction of `query` that the server commits with `bookmark`; BEGIN carries `extra`. */
 const committed = (extra: string, query: string, bookmark: string) => `C: BEGIN ${extra}

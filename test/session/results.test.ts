@@ -7,33 +7,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Option, Stream } from "effect"
-import type { Scope } from "effect"
-import * as Auth from "../../src/Auth.js"
-import type { DriverConfig } from "../../src/DriverConfig.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
-import type { InvalidConfigError } from "../../src/Neo4jError.js"
 import type { Neo4jRecord } from "../../src/Record.js"
 import { StubServer } from "../../src/testing/index.js"
-
-const HEAD = `!: BOLT 5.4
-A: HELLO
-A: LOGON
-`
-
-/** A driver on the stub for the duration of `f`; closing it sends GOODBYE. */
-const withDriver = <A, E>(
-  stub: StubServer.StubServer,
-  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>,
-  config: Omit<DriverConfig, "uri" | "auth"> = {}
-): Effect.Effect<A, E | InvalidConfigError> =>
-  Effect.scoped(Effect.flatMap(Neo4jDriver.driver(stub.uri(), Auth.basic("neo4j", "pw"), config), f))
-
-/** The message names the stub received on all connections, without the closing GOODBYE. */
-const names = (stub: StubServer.StubServer) =>
-  Effect.map(stub.received(), (ms) => ms.map((m) => m.name).filter((n) => n !== "GOODBYE"))
-
-const count = (stub: StubServer.StubServer, name: string) =>
-  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === name).length)
+import { count, HEAD, names, withDriver } from "../support.js"
 
 const column = (records: Iterable<Neo4jRecord>, key: string) => Array.from(records, (r) => r.get(key))
 

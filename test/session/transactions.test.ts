@@ -9,32 +9,11 @@
 import * as net from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import { Data, Duration, Effect, Schedule, Stream } from "effect"
-import type { Scope } from "effect"
-import * as Auth from "../../src/Auth.js"
-import type { DriverConfig } from "../../src/DriverConfig.js"
 import { Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { MESSAGE_NAMES } from "../../src/internal/bolt/signatures.js"
-import * as Neo4jDriver from "../../src/Neo4jDriver.js"
-import type { InvalidConfigError } from "../../src/Neo4jError.js"
 import { StubServer } from "../../src/testing/index.js"
 import type { ManagedTransaction } from "../../src/Transaction.js"
-
-const HEAD = `!: BOLT 5.4
-A: HELLO
-A: LOGON
-`
-
-const withDriver = <A, E>(
-  uri: string,
-  f: (driver: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, Scope.Scope>,
-  config: Omit<DriverConfig, "uri" | "auth"> = {},
-  options?: Neo4jDriver.MakeOptions
-): Effect.Effect<A, E | InvalidConfigError> =>
-  Effect.scoped(Effect.flatMap(Neo4jDriver.driver(uri, Auth.basic("neo4j", "pw"), config, options), f))
-
-/** The message names the stub received on all connections, without the closing GOODBYE. */
-const names = (stub: StubServer.StubServer) =>
-  Effect.map(stub.received(), (ms) => ms.map((m) => m.name).filter((n) => n !== "GOODBYE"))
+import { HEAD, names, withDriver } from "../support.js"
 
 /** Runs `query` in a transaction function's transaction and reads all of it. */
 const readAll = (tx: ManagedTransaction, query: string) =>

@@ -11,7 +11,7 @@ import * as net from "node:net"
 import * as tls from "node:tls"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import { Certificate, StubServer } from "../../src/testing/index.js"
-import { AUTH, eventually, helloLines, openSockets, settledSockets } from "../support.js"
+import { AUTH, AUTH_HEAD, eventually, openSockets, settledSockets } from "../support.js"
 
 const QUERY = `C: BEGIN {}
 C: RUN "RETURN 1 AS x" {} {}
@@ -23,7 +23,7 @@ S: SUCCESS {}
 C: COMMIT
 S: SUCCESS {}`
 
-const SCRIPT = `!: BOLT 5.4\n${helloLines("5.4")}\n${QUERY}\nC: GOODBYE\n`
+const SCRIPT = `${AUTH_HEAD}${QUERY}\nC: GOODBYE\n`
 
 /** verifyConnectivity + RETURN 1 through a driver for `uri`, in its own scope. */
 const query = (uri: string, config: { trustedCertificates?: ReadonlyArray<string> } = {}) =>
@@ -153,9 +153,7 @@ S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${addr
       const stub = yield* StubServer.make({
         port,
         tls: true,
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-${route}
+        script: `${AUTH_HEAD}${route}
 ${route}
 ${QUERY.replace("C: BEGIN {}", 'C: BEGIN {"db": "neo4j"}')}
 C: GOODBYE
@@ -203,9 +201,7 @@ C: GOODBYE
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         tls: true,
-        script: `!: BOLT 5.4
-${helloLines("5.4")}
-C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {}
+        script: `${AUTH_HEAD}C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {}
 S: <STREAM records=1000000 fields=["i"]>
 C: GOODBYE
 `

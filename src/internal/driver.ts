@@ -163,27 +163,23 @@ export const make = (
       parameters: Readonly<Record<string, unknown>> = {},
       q?: QueryConfig
     ): Effect.Effect<EagerResult, Neo4jError> =>
-      // a scope made by hand and handed to the session: Effect.scoped would also copy the
-      // context to provide it, on every call (bench/e2e concurrent profile)
-      Effect.acquireUseRelease(
-        Scope.make(),
-        (scope) =>
-          Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), scope), (s) => {
-            const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
-            return fn(
-              (tx) =>
-                Effect.flatMap(tx.run(query, parameters), (result) =>
-                  Effect.zipWith(result.list, result.summary, (records, summary) => ({
-                    keys: result.keys,
-                    records: Chunk.toArray(records),
-                    summary
-                  }))
-                ),
-              { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
-            )
-          }),
-        (scope, exit) => Scope.close(scope, exit)
-      )
+      // a session without a scope: it only runs a transaction function, which leaves nothing open,
+      // so there is nothing to finalize (a scope per call and its close were ~5 % of the
+      // concurrent workload's CPU profile, bench/e2e)
+      Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), undefined), (s) => {
+        const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
+        return fn(
+          (tx) =>
+            Effect.flatMap(tx.run(query, parameters), (result) =>
+              Effect.zipWith(result.list, result.summary, (records, summary) => ({
+                keys: result.keys,
+                records: Chunk.toArray(records),
+                summary
+              }))
+            ),
+          { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
+        )
+      })
 
     const stream = (
       query: string,

@@ -62,12 +62,13 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
   Effect.flatMap(Effect.scope, (scope) => makeIn(ctx, config, scope))
 
 /**
- * Opens a session whose close is `scope`'s (no Scope in the context: the driver's executeQuery
- * makes one session per call).
+ * Opens a session whose close is `scope`'s (no Scope in the context). Without a scope the session
+ * has no finalizer: only for callers that use its transaction functions alone, which leave
+ * nothing open (the driver's executeQuery, one session per call).
  *
  * @since 0.1.0
  */
-export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.Scope): Effect.Effect<Session> =>
+export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.Scope | undefined): Effect.Effect<Session> =>
   Effect.suspend(() => {
     // pinned to the resolved name after the first home-database resolution, as the official drivers do
     let database = config.database ?? ctx.defaultDatabase
@@ -225,5 +226,5 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
     } satisfies Session
     // Scope.addFinalizer, not Effect.addFinalizer: the latter diffs and patches the fiber's
     // FiberRefs around the finalizer, ~20 µs of CPU per session on the benchmark machine
-    return Effect.as(Scope.addFinalizer(scope, Effect.ignore(finishCurrent)), session)
+    return scope === undefined ? Effect.succeed(session) : Effect.as(Scope.addFinalizer(scope, Effect.ignore(finishCurrent)), session)
   })

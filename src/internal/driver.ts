@@ -171,11 +171,10 @@ export const make = (
         return fn(
           (tx) =>
             Effect.flatMap(tx.run(query, parameters), (result) =>
-              Effect.zipWith(result.list, result.summary, (records, summary) => ({
-                keys: result.keys,
-                records: Chunk.toArray(records),
-                summary
-              }))
+              // flatMap + map: Effect.zipWith goes through Effect.all (a forEach with its set-up)
+              Effect.flatMap(result.list, (records) =>
+                Effect.map(result.summary, (summary) => ({ keys: result.keys, records: Chunk.toArray(records), summary }))
+              )
             ),
           { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
         )

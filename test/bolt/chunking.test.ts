@@ -9,12 +9,8 @@ import { chunk, Chunker, MAX_CHUNK } from "../../src/internal/bolt/chunker.js"
 import { ChunkingError, DEFAULT_MAX_MESSAGE_SIZE, Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { decodeVarInt, encodeVarInt } from "../../src/internal/bolt/varint.js"
 import { PackStreamError, Structure, unpack } from "../../src/internal/packstream/index.js"
+import { bytes, concat, hexOf, norm } from "../bytes.js"
 
-const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ""), "hex"))
-const hexOf = (b: Uint8Array): string =>
-  Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ")
-const norm = (hex: string): string => hexOf(bytes(hex))
-const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => Uint8Array.from(Buffer.concat(parts))
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0
 
 /** Pushes `pieces` in order; returns every message, copied (views may point into the input). */

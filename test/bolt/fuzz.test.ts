@@ -11,6 +11,7 @@ import { chunk } from "../../src/internal/bolt/chunker.js"
 import { ChunkingError, Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { decodeVarInt } from "../../src/internal/bolt/varint.js"
 import { Float, Int, Packer, PackStreamError, Structure, unpack } from "../../src/internal/packstream/index.js"
+import { concat } from "../bytes.js"
 
 const SEED = Number(process.env["FUZZ_SEED"] ?? 0x5eed_2026)
 
@@ -37,8 +38,6 @@ type Rng = ReturnType<typeof prng>
 
 const hexOf = (b: Uint8Array, max = 160): string =>
   Buffer.from(b.subarray(0, max)).toString("hex") + (b.length > max ? `... (${b.length} bytes)` : "")
-
-const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => Uint8Array.from(Buffer.concat(parts))
 
 const encode = (value: unknown): Uint8Array => {
   const p = new Packer(64)

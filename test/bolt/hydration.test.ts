@@ -14,7 +14,8 @@ import * as T from "../../src/Temporal.js"
 import * as V from "../../src/Vector.js"
 import { makeDehydrator, makeHydrator, STRUCTURE_NAMES, TAG } from "../../src/internal/bolt/hydration.js"
 import { type Capabilities, capabilities, version } from "../../src/internal/bolt/version.js"
-import { Packer, PackStreamError, Structure, unpack } from "../../src/internal/packstream/index.js"
+import { Packer, Structure, unpack } from "../../src/internal/packstream/index.js"
+import { bytes, hexOf, norm, packStreamError } from "../bytes.js"
 
 const V44 = capabilities(version(4, 4))
 const V44_UTC = capabilities(version(4, 4), true)
@@ -29,12 +30,6 @@ const ALL: ReadonlyArray<[string, Capabilities]> = [
   ["6.0", V60]
 ]
 
-/** "B1 44 00" -> bytes */
-const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ""), "hex"))
-const hexOf = (b: Uint8Array): string =>
-  Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ")
-const norm = (hex: string): string => hexOf(bytes(hex))
-
 const decode = (hex: string | Uint8Array, caps: Capabilities, useBigInt = false): unknown =>
   unpack(typeof hex === "string" ? bytes(hex) : hex, makeHydrator(caps), useBigInt)
 
@@ -42,19 +37,6 @@ const encode = (value: unknown, caps: Capabilities): Uint8Array => {
   const p = new Packer(16, makeDehydrator(caps))
   p.pack(value)
   return p.toBytes()
-}
-
-const packStreamError = (f: () => unknown): PackStreamError => {
-  let caught: unknown
-  try {
-    f()
-  } catch (e) {
-    caught = e
-  }
-  if (!(caught instanceof PackStreamError)) {
-    throw new Error(`expected a PackStreamError, got ${caught === undefined ? "no error" : String(caught)}`)
-  }
-  return caught
 }
 
 /** a structure packed without hydration knowledge, for malformed inputs */

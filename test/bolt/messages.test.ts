@@ -8,12 +8,12 @@ import * as S from "../../src/internal/bolt/signatures.js"
 import { formatBody, formatFrames, formatMessage, formatResponse, formatValue, REDACTED } from "../../src/internal/bolt/trace.js"
 import { capabilities, type Capabilities, version } from "../../src/internal/bolt/version.js"
 import { Packer, PackStreamError, Structure, Unpacker } from "../../src/internal/packstream/index.js"
+import { hexOf } from "../bytes.js"
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ")
 const fromHex = (s: string): Uint8Array => {
   const clean = s.replace(/\s+/g, "")
   const out = new Uint8Array(clean.length / 2)
@@ -21,7 +21,7 @@ const fromHex = (s: string): Uint8Array => {
   return out
 }
 /** hex of the ASCII bytes of a string (hand-built goldens, independent of the Packer) */
-const ascii = (s: string): string => hex(Uint8Array.from(s, (c) => c.charCodeAt(0)))
+const ascii = (s: string): string => hexOf(Uint8Array.from(s, (c) => c.charCodeAt(0)))
 
 const caps = (major: number, minor: number): Capabilities => capabilities(version(major, minor))
 const V44 = caps(4, 4)
@@ -397,7 +397,7 @@ describe("spec examples (bolt/message.adoc)", () => {
       expect(decodeOne(framed)).toEqual(new Structure(S.SIGNATURES[m.name]!, expected))
       if (!OTHER_KEY_ORDER.has(text)) {
         // same keys in the same order: byte-for-byte what the reference Packer makes of the example
-        expect(hex(framed)).toBe(hex(frameOf(S.SIGNATURES[m.name]!, expected)))
+        expect(hexOf(framed)).toBe(hexOf(frameOf(S.SIGNATURES[m.name]!, expected)))
       }
     })
 
@@ -475,61 +475,61 @@ describe("chunking examples (bolt/message.adoc, exact bytes)", () => {
   it("a message in one chunk", () => {
     const c = new Chunker()
     c.writeMessage(m16)
-    expect(hex(c.take())).toBe("00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 00 00")
+    expect(hexOf(c.take())).toBe("00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 00 00")
   })
 
   it("two messages coalesced in one write", () => {
     const c = new Chunker()
     c.writeMessage(m16)
     c.writeMessage(m8)
-    expect(hex(c.take())).toBe(
+    expect(hexOf(c.take())).toBe(
       "00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 00 00 00 08 0F 0E 0D 0C 0B 0A 09 08 00 00"
     )
   })
 
   it("a message split in two chunks, and two messages with a NOOP in between, read back", () => {
     const split = fromHex("00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 00 04 01 02 03 04 00 00")
-    expect(bodies(split).map(hex)).toEqual(["00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 01 02 03 04"])
+    expect(bodies(split).map(hexOf)).toEqual(["00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 01 02 03 04"])
     const noop = fromHex(
       "00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 00 00 00 00 00 08 0F 0E 0D 0C 0B 0A 09 08 00 00"
     )
-    expect(bodies(noop).map(hex)).toEqual([hex(m16), hex(m8)])
+    expect(bodies(noop).map(hexOf)).toEqual([hexOf(m16), hexOf(m8)])
   })
 })
 
 describe("golden bytes (hand-built)", () => {
   it("constant frames", () => {
-    expect(hex(Msg.RESET_FRAME)).toBe("00 02 B0 0F 00 00")
-    expect(hex(Msg.GOODBYE_FRAME)).toBe("00 02 B0 02 00 00")
-    expect(hex(Msg.COMMIT_FRAME)).toBe("00 02 B0 12 00 00")
-    expect(hex(Msg.ROLLBACK_FRAME)).toBe("00 02 B0 13 00 00")
-    expect(hex(Msg.LOGOFF_FRAME)).toBe("00 02 B0 6B 00 00")
-    expect(hex(Msg.PULL_ALL_FRAME)).toBe("00 06 B1 3F A1 81 6E FF 00 00")
-    expect(hex(Msg.DISCARD_ALL_FRAME)).toBe("00 06 B1 2F A1 81 6E FF 00 00")
+    expect(hexOf(Msg.RESET_FRAME)).toBe("00 02 B0 0F 00 00")
+    expect(hexOf(Msg.GOODBYE_FRAME)).toBe("00 02 B0 02 00 00")
+    expect(hexOf(Msg.COMMIT_FRAME)).toBe("00 02 B0 12 00 00")
+    expect(hexOf(Msg.ROLLBACK_FRAME)).toBe("00 02 B0 13 00 00")
+    expect(hexOf(Msg.LOGOFF_FRAME)).toBe("00 02 B0 6B 00 00")
+    expect(hexOf(Msg.PULL_ALL_FRAME)).toBe("00 06 B1 3F A1 81 6E FF 00 00")
+    expect(hexOf(Msg.DISCARD_ALL_FRAME)).toBe("00 06 B1 2F A1 81 6E FF 00 00")
   })
 
   it("the no-field encoders write the constant frames", () => {
-    expect(hex(encode((c) => Msg.reset(c, V58)))).toBe("00 02 B0 0F 00 00")
-    expect(hex(encode((c) => Msg.goodbye(c, V58)))).toBe("00 02 B0 02 00 00")
-    expect(hex(encode((c) => Msg.commit(c, V58)))).toBe("00 02 B0 12 00 00")
-    expect(hex(encode((c) => Msg.rollback(c, V58)))).toBe("00 02 B0 13 00 00")
-    expect(hex(encode((c) => Msg.logoff(c, V51)))).toBe("00 02 B0 6B 00 00")
-    expect(hex(encode((c) => Msg.pull(c, V58, { n: -1 })))).toBe("00 06 B1 3F A1 81 6E FF 00 00")
-    expect(hex(encode((c) => Msg.pull(c, V58, { n: -1n, qid: -1 })))).toBe("00 06 B1 3F A1 81 6E FF 00 00")
-    expect(hex(encode((c) => Msg.discard(c, V58, { n: -1, qid: -1n })))).toBe("00 06 B1 2F A1 81 6E FF 00 00")
+    expect(hexOf(encode((c) => Msg.reset(c, V58)))).toBe("00 02 B0 0F 00 00")
+    expect(hexOf(encode((c) => Msg.goodbye(c, V58)))).toBe("00 02 B0 02 00 00")
+    expect(hexOf(encode((c) => Msg.commit(c, V58)))).toBe("00 02 B0 12 00 00")
+    expect(hexOf(encode((c) => Msg.rollback(c, V58)))).toBe("00 02 B0 13 00 00")
+    expect(hexOf(encode((c) => Msg.logoff(c, V51)))).toBe("00 02 B0 6B 00 00")
+    expect(hexOf(encode((c) => Msg.pull(c, V58, { n: -1 })))).toBe("00 06 B1 3F A1 81 6E FF 00 00")
+    expect(hexOf(encode((c) => Msg.pull(c, V58, { n: -1n, qid: -1 })))).toBe("00 06 B1 3F A1 81 6E FF 00 00")
+    expect(hexOf(encode((c) => Msg.discard(c, V58, { n: -1, qid: -1n })))).toBe("00 06 B1 2F A1 81 6E FF 00 00")
   })
 
   it("PULL {n: 1000} / DISCARD {n: 1000, qid: 7} / TELEMETRY 0", () => {
-    expect(hex(encode((c) => Msg.pull(c, V58, { n: 1000 })))).toBe("00 08 B1 3F A1 81 6E C9 03 E8 00 00")
-    expect(hex(encode((c) => Msg.discard(c, V58, { n: 1000, qid: 7 })))).toBe(
+    expect(hexOf(encode((c) => Msg.pull(c, V58, { n: 1000 })))).toBe("00 08 B1 3F A1 81 6E C9 03 E8 00 00")
+    expect(hexOf(encode((c) => Msg.discard(c, V58, { n: 1000, qid: 7 })))).toBe(
       "00 0D B1 2F A2 81 6E C9 03 E8 83 71 69 64 07 00 00"
     )
-    expect(hex(encode((c) => Msg.telemetry(c, V54, Msg.TelemetryApi.ManagedTransaction)))).toBe("00 03 B1 54 00 00 00")
+    expect(hexOf(encode((c) => Msg.telemetry(c, V54, Msg.TelemetryApi.ManagedTransaction)))).toBe("00 03 B1 54 00 00 00")
   })
 
   it(`RUN "RETURN $x AS x" {"x": 1} {}`, () => {
     const body = `B3 10 8E ${ascii("RETURN $x AS x")} A1 81 78 01 A0`
-    expect(hex(encode((c) => Msg.run(c, V58, { query: "RETURN $x AS x", parameters: { x: 1 } })))).toBe(
+    expect(hexOf(encode((c) => Msg.run(c, V58, { query: "RETURN $x AS x", parameters: { x: 1 } })))).toBe(
       `00 16 ${body} 00 00`
     )
   })
@@ -544,14 +544,14 @@ describe("golden bytes (hand-built)", () => {
     const framed = encode((c) =>
       Msg.logon(c, V51, { scheme: "basic", principal: "user", credentials: Redacted.make("password") })
     )
-    expect(hex(framed)).toBe(`00 34 ${body} 00 00`)
+    expect(hexOf(framed)).toBe(`00 34 ${body} 00 00`)
   })
 
   it(`HELLO {"user_agent": "x/1"} on 5.1 and on 4.4`, () => {
-    expect(hex(encode((c) => Msg.hello(c, V51, { userAgent: "x/1", boltAgent: AGENT })))).toBe(
+    expect(hexOf(encode((c) => Msg.hello(c, V51, { userAgent: "x/1", boltAgent: AGENT })))).toBe(
       `00 12 B1 01 A1 8A ${ascii("user_agent")} 83 ${ascii("x/1")} 00 00`
     )
-    expect(hex(encode((c) => Msg.hello(c, V44, { userAgent: "x/1", boltAgent: AGENT })))).toBe(
+    expect(hexOf(encode((c) => Msg.hello(c, V44, { userAgent: "x/1", boltAgent: AGENT })))).toBe(
       `00 22 B1 01 A2 8A ${ascii("user_agent")} 83 ${ascii("x/1")} 8A ${ascii("patch_bolt")} 91 83 ${ascii("utc")} 00 00`
     )
   })
@@ -771,7 +771,7 @@ describe("RUN, BEGIN, PULL, DISCARD, ROUTE, TELEMETRY", () => {
   })
 
   it("BEGIN with no extra is BEGIN {}", () => {
-    expect(hex(encode((c) => Msg.begin(c, V58, {})))).toBe("00 03 B1 11 A0 00 00")
+    expect(hexOf(encode((c) => Msg.begin(c, V58, {})))).toBe("00 03 B1 11 A0 00 00")
   })
 
   it("PULL and DISCARD keep a real qid and accept bigint", () => {
@@ -811,7 +811,7 @@ describe("RUN, BEGIN, PULL, DISCARD, ROUTE, TELEMETRY", () => {
     Msg.reset(c, V58)
     throwsPackStream(() => Msg.run(c, V58, { query: "q", parameters: { f: () => 1 } }), /unsupported parameter value: a function/)
     Msg.commit(c, V58)
-    expect(hex(c.take())).toBe(`${hex(Msg.RESET_FRAME)} ${hex(Msg.COMMIT_FRAME)}`)
+    expect(hexOf(c.take())).toBe(`${hexOf(Msg.RESET_FRAME)} ${hexOf(Msg.COMMIT_FRAME)}`)
   })
 
   it("a RUN over 65 535 bytes is split into full chunks and reads back whole", () => {
@@ -820,21 +820,21 @@ describe("RUN, BEGIN, PULL, DISCARD, ROUTE, TELEMETRY", () => {
     // body: B3 10, 89 "RETURN $s", A1 81 73, D2 <u32> 70 000 bytes, A0
     const bodySize = 2 + 10 + 3 + 5 + 70_000 + 1
     expect(framed.length).toBe(bodySize + 2 * 2 + 2)
-    expect(hex(framed.subarray(0, 4))).toBe("FF FF B3 10")
+    expect(hexOf(framed.subarray(0, 4))).toBe("FF FF B3 10")
     const second = 2 + 0xffff
     expect((framed[second]! << 8) | framed[second + 1]!).toBe(bodySize - 0xffff)
-    expect(hex(framed.subarray(framed.length - 3))).toBe("A0 00 00")
+    expect(hexOf(framed.subarray(framed.length - 3))).toBe("A0 00 00")
     expect(decodeOne(framed)).toEqual(new Structure(S.RUN, ["RETURN $s", { s: big }, {}]))
   })
 
   it("chunk boundary: a 65 535-byte body is one chunk, 65 536 bytes are two", () => {
     // body = B3 10 + D1 <u16> query + A0 + A0 = query length + 7
     const one = encode((c) => Msg.run(c, V58, { query: "x".repeat(65_528) }))
-    expect(hex(one.subarray(0, 2))).toBe("FF FF")
+    expect(hexOf(one.subarray(0, 2))).toBe("FF FF")
     expect(one.length).toBe(2 + 65_535 + 2)
     const two = encode((c) => Msg.run(c, V58, { query: "x".repeat(65_529) }))
     expect(two.length).toBe(2 + 65_535 + 2 + 1 + 2)
-    expect(hex(two.subarray(2 + 65_535, 2 + 65_535 + 3))).toBe("00 01 A0")
+    expect(hexOf(two.subarray(2 + 65_535, 2 + 65_535 + 3))).toBe("00 01 A0")
   })
 })
 

@@ -16,28 +16,12 @@ import {
   Unpacker
 } from "../../src/internal/packstream/index.js"
 import type { Dehydrator } from "../../src/internal/packstream/index.js"
-
-const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ""), "hex"))
+import { bytes, packStreamError } from "../bytes.js"
 
 const encode = (value: unknown, dehydrate?: Dehydrator): Uint8Array => {
   const p = new Packer(8, dehydrate)
   p.pack(value)
   return p.toBytes()
-}
-
-/** Runs `f`, expects a PackStreamError and returns it. */
-const packStreamError = (f: () => unknown): PackStreamError => {
-  let caught: unknown
-  try {
-    f()
-  } catch (e) {
-    caught = e
-  }
-  if (!(caught instanceof PackStreamError)) {
-    throw new Error(`expected a PackStreamError, got ${caught === undefined ? "no error" : String(caught)}`)
-  }
-  expect(caught._tag).toBe("PackStreamError")
-  return caught
 }
 
 class Money {

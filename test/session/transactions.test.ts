@@ -12,6 +12,7 @@ import { Data, Duration, Effect, Schedule, Stream } from "effect"
 import { Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { MESSAGE_NAMES } from "../../src/internal/bolt/signatures.js"
 import { StubServer } from "../../src/testing/index.js"
+import type { TransactionFunctionConfig } from "../../src/Session.js"
 import type { ManagedTransaction } from "../../src/Transaction.js"
 import { HEAD, names, withDriver } from "../support.js"
 
@@ -417,26 +418,36 @@ S: SUCCESS {"fields": ["n"]}
   )
 })
 
-const TRANSIENT_ATTEMPT = `C: BEGIN {}
+/** What an attempt of `countedWork` sends at once: BEGIN, RUN and PULL. */
+const ATTEMPT = `C: BEGIN {}
 C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
 C: PULL {"n": 1000}
-S: SUCCESS {}
+`
+
+/** The server's answer to an attempt that succeeds up to COMMIT: BEGIN's SUCCESS, then the one record. */
+const ONE_RECORD = `S: SUCCESS {}
+   SUCCESS {"fields": ["one"]}
+   RECORD [1]
+   SUCCESS {"type": "w"}
+`
+
+const TRANSIENT_ATTEMPT = `${ATTEMPT}S: SUCCESS {}
    FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "deadlock (scripted)"}
    IGNORED
 C: RESET
 S: SUCCESS {}
 `
 
-const SUCCESSFUL_ATTEMPT = `C: BEGIN {}
-C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": ["one"]}
-   RECORD [1]
-   SUCCESS {"type": "w"}
-C: COMMIT
+const SUCCESSFUL_ATTEMPT = `${ATTEMPT}${ONE_RECORD}C: COMMIT
 S: SUCCESS {"bookmark": "FB:done"}
 `
+
+/** `work` in a write transaction function of a new session on a driver for the stub. */
+const writeIn = <A, E>(
+  stub: StubServer.StubServer,
+  work: (tx: ManagedTransaction) => Effect.Effect<A, E>,
+  config?: TransactionFunctionConfig
+) => withDriver(stub, (driver) => Effect.flatMap(driver.session(), (session) => session.executeWrite(work, config)))
 
 /** The work of the retry tests: counts and times its attempts. */
 const countedWork = () => {
@@ -457,9 +468,7 @@ describe("transaction functions are retried with a Schedule", () => {
 `
       })
       const { starts, work } = countedWork()
-      const value = yield* withDriver(stub.uri(), (driver) =>
-        Effect.flatMap(driver.session(), (session) => session.executeWrite(work))
-      )
+      const value = yield* writeIn(stub, work)
       expect(value).toBe(1)
       expect(starts).toHaveLength(3)
       const gaps = [starts[1]! - starts[0]!, starts[2]! - starts[1]!]
@@ -480,11 +489,9 @@ describe("transaction functions are retried with a Schedule", () => {
 `
       })
       const { starts, work } = countedWork()
-      const value = yield* withDriver(stub.uri(), (driver) =>
-        Effect.flatMap(driver.session(), (session) =>
-          session.executeWrite(work, { retry: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(5))) })
-        )
-      )
+      const value = yield* writeIn(stub, work, {
+        retry: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
+      })
       expect(value).toBe(1)
       expect(starts).toHaveLength(3)
       // the default's first delay alone would be at least 800 ms
@@ -500,11 +507,7 @@ describe("transaction functions are retried with a Schedule", () => {
 `
       })
       const { starts, work } = countedWork()
-      const error = yield* withDriver(stub.uri(), (driver) =>
-        Effect.flatMap(driver.session(), (session) =>
-          Effect.flip(session.executeWrite(work, { retry: Schedule.recurs(1) }))
-        )
-      )
+      const error = yield* Effect.flip(writeIn(stub, work, { retry: Schedule.recurs(1) }))
       expect(error._tag).toBe("TransientError")
       expect(error).toMatchObject({ code: "Neo.TransientError.Transaction.DeadlockDetected" })
       expect(starts).toHaveLength(2)
@@ -534,14 +537,7 @@ describe("transaction functions are retried with a Schedule", () => {
   it.scopedLive("a transient FAILURE on COMMIT is retried; a FAILURE on BEGIN (DatabaseNotFound) is not", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `${HEAD}C: BEGIN {}
-C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": ["one"]}
-   RECORD [1]
-   SUCCESS {"type": "w"}
-C: COMMIT
+        script: `${HEAD}${ATTEMPT}${ONE_RECORD}C: COMMIT
 S: FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "unavailable (scripted)"}
 C: RESET
 S: SUCCESS {}
@@ -579,10 +575,7 @@ S: SUCCESS {}
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         scripts: [
-          `${HEAD}C: BEGIN {}
-C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
+          `${HEAD}${ATTEMPT}S: SUCCESS {}
    FAILURE {"code": "Neo.ClientError.Statement.SyntaxError", "message": "Invalid input (scripted)"}
    IGNORED
 C: RESET
@@ -592,9 +585,7 @@ S: SUCCESS {}
         ]
       })
       const { starts, work } = countedWork()
-      const error = yield* withDriver(stub.uri(), (driver) =>
-        Effect.flatMap(driver.session(), (session) => Effect.flip(session.executeWrite(work)))
-      )
+      const error = yield* Effect.flip(writeIn(stub, work))
       expect(error._tag).toBe("ClientError")
       expect(error).toMatchObject({ code: "Neo.ClientError.Statement.SyntaxError" })
       expect(starts).toHaveLength(1)
@@ -606,22 +597,13 @@ S: SUCCESS {}
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         scripts: [
-          `${HEAD}C: BEGIN {}
-C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": ["one"]}
-   RECORD [1]
-   SUCCESS {"type": "w"}
-C: COMMIT
+          `${HEAD}${ATTEMPT}${ONE_RECORD}C: COMMIT
 S: <EXIT>
 `
         ]
       })
       const { starts, work } = countedWork()
-      const error = yield* withDriver(stub.uri(), (driver) =>
-        Effect.flatMap(driver.session(), (session) => Effect.flip(session.executeWrite(work)))
-      )
+      const error = yield* Effect.flip(writeIn(stub, work))
       expect(error._tag).toBe("IncompleteCommitError")
       expect(starts).toHaveLength(1)
       yield* stub.verify
@@ -633,10 +615,7 @@ S: <EXIT>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         scripts: [
-          `${HEAD}C: BEGIN {}
-C: RUN "CREATE (n:N) RETURN 1 AS one" {} {}
-C: PULL {"n": 1000}
-S: <EXIT>
+          `${HEAD}${ATTEMPT}S: <EXIT>
 `,
           `${HEAD}${SUCCESSFUL_ATTEMPT}?: GOODBYE
 `

@@ -9,6 +9,7 @@ import { Float } from "../../src/internal/packstream/numbers.js"
 import { Structure } from "../../src/internal/packstream/structure.js"
 import { unpack } from "../../src/internal/packstream/unpacker.js"
 import { Certificate, StubScript, StubServer } from "../../src/testing/index.js"
+import { hexOf } from "../bytes.js"
 
 // ---------------------------------------------------------------------------------------------
 // a plain net/tls client, independent of the driver's connection module
@@ -193,7 +194,6 @@ const offer = (...slots: Array<Array<number>>) => {
   while (slots.length < 4) slots.push([0, 0, 0, 0])
   return Uint8Array.from([...PREAMBLE, ...slots.flat()])
 }
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ")
 
 /** Connects and does the plain handshake offering 5.8-5.0 and 4.4. */
 const open = (stub: StubServer.StubServer) =>
@@ -235,7 +235,7 @@ describe("StubServer handshake", () => {
       const stub = yield* StubServer.make({ script: "!: BOLT 5.4 4.4\n", verifyOnClose: true })
       const c = yield* connect(stub.port)
       c.write(offer(MANIFEST, v(5, 8, 8), v(4, 4)))
-      expect(hex(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
+      expect(hexOf(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
       yield* Effect.promise(() => c.close())
       yield* stub.verify
       const [log] = yield* stub.connections
@@ -253,7 +253,7 @@ describe("StubServer handshake", () => {
       const stub = yield* StubServer.make({ script: "!: BOLT 6.0\n" })
       const c = yield* connect(stub.port)
       c.write(offer(v(5, 8, 8), v(4, 4)))
-      expect(hex(yield* Effect.promise(() => c.read(4)))).toBe("00 00 00 00")
+      expect(hexOf(yield* Effect.promise(() => c.read(4)))).toBe("00 00 00 00")
       expect(yield* Effect.promise(() => c.waitClosed())).toBe(true)
       const err = yield* verifyError(stub)
       expect(err.message).toContain("connection #1: no common Bolt version")
@@ -273,7 +273,7 @@ describe("StubServer handshake", () => {
       const c = yield* connect(stub.port)
       c.write(offer(MANIFEST, v(5, 8, 8), v(4, 4)))
       const answer = yield* Effect.promise(() => c.read(18))
-      expect(hex(answer)).toBe("00 00 01 FF 03 00 00 00 06 00 08 08 05 00 00 04 04 09")
+      expect(hexOf(answer)).toBe("00 00 01 FF 03 00 00 00 06 00 08 08 05 00 00 04 04 09")
       // choose 5.7 and capability bit 4, pipelined with HELLO
       yield* send(c, Uint8Array.of(0, 0, 7, 5, 0x08), frame("HELLO", { user_agent: "x" }))
       const success = yield* next(c)
@@ -305,7 +305,7 @@ describe("StubServer handshake", () => {
       const stub = yield* StubServer.make({ script: "!: MANIFEST 6.0 5.8-5.0\n" })
       const c = yield* connect(stub.port)
       c.write(offer(v(5, 6, 6)))
-      expect(hex(yield* Effect.promise(() => c.read(4)))).toBe("00 00 06 05")
+      expect(hexOf(yield* Effect.promise(() => c.read(4)))).toBe("00 00 06 05")
       yield* Effect.promise(() => c.close())
       yield* stub.verify
     }))
@@ -346,7 +346,7 @@ describe("StubServer conversations", () => {
     Effect.gen(function*() {
       const stub = yield* StubServer.make({ script: HELLO_SCRIPT })
       const { c, reply } = yield* open(stub)
-      expect(hex(reply)).toBe("00 00 04 05")
+      expect(hexOf(reply)).toBe("00 00 04 05")
       const hello = yield* runQuery(c)
       expect(hello.fields[0]).toEqual({ server: "Neo4j/5.26.0", connection_id: "bolt-1" })
       const fields = yield* next(c)
@@ -592,7 +592,7 @@ describe("StubServer actions", () => {
       const stub = yield* StubServer.make({ script: "!: BOLT 5.4\nC: HELLO *\nS: <NOOP>\nS: <RAW> 48 54 54 50\nS: <EXIT>\n" })
       const { c } = yield* open(stub)
       yield* send(c, frame("HELLO", {}))
-      expect(hex(yield* Effect.promise(() => c.read(6)))).toBe("00 00 48 54 54 50")
+      expect(hexOf(yield* Effect.promise(() => c.read(6)))).toBe("00 00 48 54 54 50")
       expect(yield* Effect.promise(() => c.waitClosed())).toBe(true)
       yield* stub.verify
     }))
@@ -758,8 +758,8 @@ describe("StubServer connections and servers", () => {
       })
       const a = yield* open(stub)
       const b = yield* open(stub)
-      expect(hex(a.reply)).toBe("00 00 04 05")
-      expect(hex(b.reply)).toBe("00 00 04 04")
+      expect(hexOf(a.reply)).toBe("00 00 04 05")
+      expect(hexOf(b.reply)).toBe("00 00 04 04")
       yield* send(b.c, frame("RESET"))
       yield* send(a.c, frame("RESET"))
       expect((yield* next(a.c)).fields[0]).toEqual({ n: 1 })
@@ -866,7 +866,7 @@ describe("StubServer over TLS", () => {
       expect(stub.uri()).toBe(`bolt+ssc://127.0.0.1:${stub.port}`)
       const c = yield* connect(stub.port, { ca: cert.cert, servername: "localhost" })
       c.write(offer(v(5, 4)))
-      expect(hex(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
+      expect(hexOf(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
       yield* runQuery(c)
       for (let i = 0; i < 3; i++) yield* next(c)
       yield* Effect.promise(() => c.close())
@@ -880,7 +880,7 @@ describe("StubServer over TLS", () => {
       expect(refused._tag).toBe("Left")
       const c = yield* connect(stub.port, { ca: stub.certificate!.cert, servername: "localhost" })
       c.write(offer(v(5, 4)))
-      expect(hex(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
+      expect(hexOf(yield* Effect.promise(() => c.read(4)))).toBe("00 00 04 05")
       yield* Effect.promise(() => c.close())
       yield* stub.verify
       expect(yield* stub.connectionCount).toBe(1)

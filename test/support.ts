@@ -9,6 +9,7 @@ import type { Scope } from "effect"
 import * as Auth from "../src/Auth.js"
 import type * as DriverConfig from "../src/DriverConfig.js"
 import * as Neo4jDriver from "../src/Neo4jDriver.js"
+import type { ConnectionOptions } from "../src/internal/connection/connection.js"
 import type { InvalidConfigError } from "../src/Neo4jError.js"
 import type { StubServer } from "../src/testing/index.js"
 
@@ -40,6 +41,15 @@ S: SUCCESS {}`
     : `C: HELLO {"user_agent": *string, ${auth}, "[bolt_agent]": *map, "[routing]": *map, "[patch_bolt]": *}
 S: SUCCESS {"server": "${server}", "connection_id": "bolt-1"}`
 }
+
+/** Options of `Connection.open` for the stub: user neo4j with `password`, a test user agent and bolt agent. */
+export const connectOptions = (stub: StubServer.StubServer, password: string): ConnectionOptions => ({
+  host: stub.host,
+  port: stub.port,
+  auth: Auth.basic("neo4j", Redacted.make(password)),
+  userAgent: "effect-neo4j-test/1.0",
+  boltAgent: { product: "effect-neo4j/0.1.0" }
+})
 
 /** A stub script's opening: Bolt 5.4, with HELLO and LOGON answered whatever their credentials. */
 export const HEAD = `!: BOLT 5.4

@@ -4,21 +4,14 @@
  * handshake's failure cases; no socket left behind.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Redacted, Scope, Stream } from "effect"
-import * as Auth from "../../src/Auth.js"
+import { Chunk, Effect, Exit, Scope, Stream } from "effect"
 import * as Connection from "../../src/internal/connection/connection.js"
 import { run } from "../../src/internal/connection/result.js"
 import { StubServer } from "../../src/testing/index.js"
 import * as Graph from "../../src/Graph.js"
-import { failureOf, HEAD, openSockets } from "../support.js"
+import { connectOptions, failureOf, HEAD, openSockets } from "../support.js"
 
-const options = (stub: StubServer.StubServer): Connection.ConnectionOptions => ({
-  host: stub.host,
-  port: stub.port,
-  auth: Auth.basic("neo4j", Redacted.make("secret-pw")),
-  userAgent: "effect-neo4j-test/1.0",
-  boltAgent: { product: "effect-neo4j/0.1.0" }
-})
+const options = (stub: StubServer.StubServer) => connectOptions(stub, "secret-pw")
 
 const helloLines = (v: string) =>
   v === "4.4" || v === "5.0"

@@ -6,25 +6,17 @@
  * and reused.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
+import { Chunk, Duration, Effect, Fiber, Layer, Schedule, Stream } from "effect"
 import * as Auth from "../../src/Auth.js"
 import * as Connection from "../../src/internal/connection/connection.js"
 import { run } from "../../src/internal/connection/result.js"
 import * as Pool from "../../src/internal/pool/pool.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import { StubServer } from "../../src/testing/index.js"
-import { HEAD, withDriver } from "../support.js"
+import { connectOptions, HEAD, withDriver } from "../support.js"
 
 const IDLE = `${HEAD}?: GOODBYE
 `
-
-const connectOptions = (stub: StubServer.StubServer): Connection.ConnectionOptions => ({
-  host: stub.host,
-  port: stub.port,
-  auth: Auth.basic("neo4j", Redacted.make("pool-pw")),
-  userAgent: "effect-neo4j-test/1.0",
-  boltAgent: { product: "effect-neo4j/0.1.0" }
-})
 
 const makePool = (stub: StubServer.StubServer, options: Partial<Omit<Pool.PoolOptions, "connect">> = {}) =>
   Pool.make({
@@ -33,7 +25,7 @@ const makePool = (stub: StubServer.StubServer, options: Partial<Omit<Pool.PoolOp
     acquisitionTimeout: Duration.seconds(5),
     maxLifetime: Duration.hours(1),
     livenessCheckTimeout: undefined,
-    connect: Connection.open(connectOptions(stub)),
+    connect: Connection.open(connectOptions(stub, "pool-pw")),
     ...options
   })
 

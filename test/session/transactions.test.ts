@@ -105,9 +105,7 @@ S: SUCCESS {"bookmark": "FB:1"}
 
   it.scopedLive("a transaction whose scope closes without commit is rolled back (ROLLBACK on the wire)", () =>
     Effect.gen(function* () {
-      const stub = yield* StubServer.make({
-        script: `${HEAD}
-C: BEGIN {}
+      const rolledBack = `C: BEGIN {}
 C: RUN "CREATE (n:N)" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -115,25 +113,9 @@ S: SUCCESS {}
    SUCCESS {"type": "w"}
 C: ROLLBACK
 S: SUCCESS {}
-C: BEGIN {}
-C: RUN "CREATE (n:N)" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": []}
-   SUCCESS {"type": "w"}
-C: ROLLBACK
-S: SUCCESS {}
-C: BEGIN {}
-C: RUN "CREATE (n:N)" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": []}
-   SUCCESS {"type": "w"}
-C: ROLLBACK
-S: SUCCESS {}
-?: GOODBYE
 `
-      })
+      // three transactions, each rolled back: by the scope's close, by its failure, then explicitly
+      const stub = yield* StubServer.make({ script: `${HEAD}\n${rolledBack.repeat(3)}?: GOODBYE\n` })
       class Oops extends Data.TaggedError("Oops")<{}> {}
       yield* withDriver(stub.uri(), (driver) =>
         Effect.gen(function* () {

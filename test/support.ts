@@ -1,8 +1,9 @@
 /**
- * Shared helpers for tests that run the whole driver against the stub server: a driver (as a
- * Layer, or for the span of an effect) pointed at a stub, the script lines a stub opens with,
- * what the stub received, the typed error of an Exit, a count of open sockets, and a logger that
- * collects every line. Kept small: other test files import it.
+ * Shared helpers for tests that run the driver (or one connection) against the stub server: a
+ * driver (as a Layer, or for the span of an effect) or `Connection.open` options pointed at a
+ * stub, the script lines a stub opens with, what the stub received, the typed error of an Exit,
+ * a count of open sockets, and a logger that collects every line. Kept small: other test files
+ * import it.
  */
 import { Cause, Effect, Exit, HashMap, Logger, Redacted } from "effect"
 import type { Scope } from "effect"

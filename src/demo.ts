@@ -45,7 +45,7 @@ S: SUCCESS {}
    SUCCESS {"type": "r", "t_last": 1, "db": "neo4j"}
 C: COMMIT
 S: SUCCESS {"bookmark": "FB:demo-1"}
-C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
+C: RUN "UNWIND range(0, 999999) AS i RETURN i" {} {"bookmarks": ["FB:demo-1"]}
 S: <STREAM records=1000000 fields=["i"] summary={"type": "r"}>
 ${transientFailure}
 ${transientFailure}
@@ -72,7 +72,7 @@ const program = Effect.gen(function* () {
   for (const r of records) yield* Console.log(`  ${r.get("i")}: ${r.get("name")}`)
   yield* Console.log(`  (${summary.queryType}, available after ${summary.resultAvailableAfter} ms)`)
 
-  const firstFive = yield* driver.stream("UNWIND range(1, 1000000) AS i RETURN i").pipe(
+  const firstFive = yield* driver.stream("UNWIND range(0, 999999) AS i RETURN i").pipe(
     Stream.take(5),
     Stream.map((r) => r.get("i")),
     Stream.runCollect

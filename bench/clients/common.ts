@@ -1,0 +1,118 @@
+/**
+ * What every client process shares: its arguments, peak-RSS measurement, latency percentiles,
+ * and how it reports (one JSON message over IPC, or a line on stdout when run by hand).
+ *
+ * A client is run as `node --import tsx bench/clients/<driver>.ts '<json args>'`.
+ */
+import { readFileSync } from "node:fs"
+
+/** The workloads (see bench/E2E.md). */
+export type Workload = "stream" | "nodes" | "sequential" | "concurrent" | "txfn" | "slow" | "take10" | "routing"
+
+/** What the orchestrator passes to a client. */
+export interface ClientArgs {
+  readonly workload: Workload
+  /** bolt://127.0.0.1:port (or neo4j://) */
+  readonly uri: string
+  /** records (stream, nodes, slow, take10) or calls (sequential, concurrent, txfn) */
+  readonly size: number
+  /** the same workload, smaller, run first (JIT warm-up); 0 for none */
+  readonly warmup: number
+  /** concurrent: calls in flight */
+  readonly concurrency: number
+  /** slow: pause every this many records */
+  readonly pauseEvery: number
+  /** slow: pause length in ms */
+  readonly pauseMs: number
+  /** neo4j-driver only: `disableLosslessIntegers` */
+  readonly lossless?: boolean
+  /** effect-neo4j slow consumer only: Stream.runForEachChunk instead of Stream.runForEach */
+  readonly chunked?: boolean
+}
+
+/** What a client reports. */
+export interface ClientResult {
+  readonly workload: Workload
+  /** records or calls done in the timed part */
+  readonly count: number
+  readonly ms: number
+  /** process CPU time (user + system, all threads) of the timed part, ms */
+  readonly cpuMs: number
+  /** records/s or calls/s */
+  readonly perSecond: number
+  /** peak resident set of the whole process (VmHWM), MB */
+  readonly peakRssMb: number
+  /** resident set before the timed part, MB */
+  readonly baseRssMb: number
+  /** latency percentiles in ms, for call workloads */
+  readonly p50?: number
+  readonly p99?: number
+  /** slow: RSS (MB) sampled at each pause */
+  readonly rssTrace?: ReadonlyArray<number>
+  /** a value derived from the data, so that nothing is optimised away and both sides agree */
+  readonly check: number
+}
+
+export const args = (): ClientArgs => JSON.parse(process.argv[2] ?? "{}") as ClientArgs
+
+export const USER = "neo4j"
+export const PASSWORD = "bench-password"
+
+const MB = 1024 * 1024
+
+/** The peak RSS of this process so far (VmHWM), MB; the current RSS where /proc is missing. */
+export const peakRssMb = (): number => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))
+    if (m) return Number(m[1]) / 1024
+  } catch {
+    // not Linux
+  }
+  return process.memoryUsage.rss() / MB
+}
+
+export const rssMb = (): number => process.memoryUsage.rss() / MB
+
+/** The q-quantile (0..1) of unsorted samples. */
+export const percentile = (samples: Float64Array, q: number): number => {
+  const s = Float64Array.from(samples).sort()
+  if (s.length === 0) return 0
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!
+}
+
+/** Sends the result to the orchestrator (IPC) or prints it, then lets the process exit. */
+export const report = (result: ClientResult): Promise<void> =>
+  new Promise((resolve) => {
+    if (process.send) process.send(result, () => resolve())
+    else {
+      process.stdout.write(JSON.stringify(result) + "\n")
+      resolve()
+    }
+  })
+
+/** Times `run` after `warm`; `run` returns its count and check value. */
+export const timed = async (
+  workload: Workload,
+  run: () => Promise<{ count: number; check: number; latencies?: Float64Array; rssTrace?: Array<number> }>
+): Promise<ClientResult> => {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const baseRssMb = rssMb()
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const r = await run()
+  const ms = performance.now() - t0
+  const cpu = process.cpuUsage(c0)
+  return {
+    workload,
+    count: r.count,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    perSecond: (r.count / ms) * 1000,
+    peakRssMb: peakRssMb(),
+    baseRssMb,
+    ...(r.latencies ? { p50: percentile(r.latencies, 0.5), p99: percentile(r.latencies, 0.99) } : {}),
+    ...(r.rssTrace ? { rssTrace: r.rssTrace } : {}),
+    check: r.check
+  }
+}

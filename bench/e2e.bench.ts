@@ -14,7 +14,8 @@
  * carries ~100 MB of loader and compiled sources, and loading the whole `effect` package from
  * node_modules ~22 MB more than its tree-shaken bundle; neither has anything to do with the
  * workloads, so neither is charged to the driver. Each client warms up on a
- * smaller run of its workload, then times one run; every workload is repeated, the order of the
+ * smaller run of its workload (a tenth of the records; up to 2,000 calls), then times one run;
+ * every workload is repeated, the order of the
  * two drivers alternating from one repetition to the next, and the table shows medians. Peak RSS
  * is the client process's VmHWM (Linux), the server's counters give the PULLs and records it
  * saw. See bench/E2E.md.
@@ -195,7 +196,7 @@ const SPECS: ReadonlyArray<Spec> = [
     title: `sequential: ${SIZES.sequential.toLocaleString("en")} auto-commit queries, one at a time`,
     workload: "sequential",
     size: SIZES.sequential,
-    warmup: SIZES.sequential / 10,
+    warmup: Math.min(SIZES.sequential / 10, 1_000),
     sides: ["ours", "theirs"]
   },
   {
@@ -203,7 +204,7 @@ const SPECS: ReadonlyArray<Spec> = [
     title: `concurrent: ${SIZES.concurrent.toLocaleString("en")} executeQuery, ${CONCURRENCY} in flight`,
     workload: "concurrent",
     size: SIZES.concurrent,
-    warmup: SIZES.concurrent / 10,
+    warmup: Math.min(SIZES.concurrent / 10, 2_000),
     sides: ["ours", "theirs"]
   },
   {
@@ -211,7 +212,7 @@ const SPECS: ReadonlyArray<Spec> = [
     title: `transaction functions: ${SIZES.txfn.toLocaleString("en")} executeWrite, one at a time`,
     workload: "txfn",
     size: SIZES.txfn,
-    warmup: SIZES.txfn / 10,
+    warmup: Math.min(SIZES.txfn / 10, 500),
     sides: ["ours", "theirs"]
   },
   {
@@ -438,7 +439,7 @@ const main = async (): Promise<void> => {
   lines.push(`- date: ${new Date().toISOString().slice(0, 10)}`)
   lines.push(`- machine: ${machine} (load average ${load} at start)`)
   lines.push(
-    `- median of ${REPS} repetition${REPS > 1 ? "s" : ""}, each client in its own process after a warm-up run of a tenth of its workload; ` +
+    `- median of ${REPS} repetition${REPS > 1 ? "s" : ""}, each client in its own process after a warm-up run (a tenth of the records, up to 2,000 calls); ` +
       `the two drivers' order alternates; Bolt ${BOLT} (manifest handshake) against bench/server, its records framed at start-up; ` +
       `both drivers at their defaults (fetchSize 1000, pool 100; neo4j-driver with lossless Integers)`
   )

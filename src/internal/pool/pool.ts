@@ -194,7 +194,28 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     const lease = (entry: Entry, scope: Scope.Scope): Effect.Effect<Connection> => {
       leased++
       return Effect.as(
-        Scope.addFinalizerExit(scope, (exit) => Effect.ensuring(release(entry, exit), Effect.sync(releaseSlot))),
+        Scope.addFinalizerExit(scope, (exit) =>
+          Effect.suspend(() => {
+            // the usual case, a clean connection back to the idle list, in one synchronous step
+            const c = entry.connection
+            const now = Date.now()
+            if (
+              !closed &&
+              !Exit.isInterrupted(exit) &&
+              !c.isDefunct() &&
+              !c.busy() &&
+              c.failure() === undefined &&
+              !expired(entry, now)
+            ) {
+              leased--
+              entry.lastUsed = now
+              idle.push(entry)
+              releaseSlot()
+              return Effect.void
+            }
+            return Effect.ensuring(release(entry, exit), Effect.sync(releaseSlot))
+          })
+        ),
         entry.connection
       )
     }

@@ -356,6 +356,49 @@ S: SUCCESS {"fields": ["n"]}
       expect(conns.map((c) => c.received.map((m) => m.name).at(-1))).toEqual(["PULL", "GOODBYE"])
     })
   )
+
+  it.scopedLive("a garbled value inside a well-framed RECORD: ProtocolError when read, the records before it delivered, the connection not reused", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        scripts: [
+          `${HEAD}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   <RAW> 00 04 B1 71 91 C7 00 00
+   SUCCESS {}
+`,
+          `${HEAD}
+C: RUN "RETURN 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [2]
+   SUCCESS {}
+?: GOODBYE
+`
+        ]
+      })
+      const [seen, error, next] = yield* withDriver(stub.uri(), (driver) =>
+        Effect.gen(function* () {
+          const session = yield* driver.session()
+          const result = yield* session.run("RETURN 1")
+          const seen: Array<unknown> = []
+          const error = yield* expectFailure(
+            Stream.runForEach(result.records, (r) => Effect.sync(() => seen.push(r.get("n"))))
+          ).pipe(Effect.catchTag("ProtocolError", Effect.succeed))
+          const next = yield* Effect.flatMap(session.run("RETURN 2"), (r) => r.list)
+          return [seen, error, next] as const
+        })
+      )
+      expect(seen).toEqual([1])
+      expect(error.message).toContain("garbled")
+      expect(error.message).toContain("0xC7")
+      expect(Chunk.toArray(next).map((r) => r.get("n"))).toEqual([2])
+      yield* stub.verify
+      expect(yield* stub.connectionCount).toBe(2)
+    })
+  )
 })
 
 describe("lost connections", () => {

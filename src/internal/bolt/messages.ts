@@ -623,6 +623,77 @@ const metadataOf = (signature: number, u: Unpacker): Readonly<Record<string, unk
   return m as Readonly<Record<string, unknown>>
 }
 
+/** The field list of a RECORD body whose header (B1 71) was checked; `unpacker` is reset to `bytes`. */
+const recordFields = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
+  const n = bytes.length
+  if (n < 3) fail("truncated RECORD message")
+  const m = bytes[2]!
+  let count: number
+  let pos: number
+  if ((m & 0xf0) === 0x90) {
+    count = m & 0x0f
+    pos = 3
+  } else if (m === 0xd4) {
+    pos = 4
+    if (n < pos) fail("truncated RECORD list header")
+    count = bytes[3]!
+  } else if (m === 0xd5) {
+    pos = 5
+    if (n < pos) fail("truncated RECORD list header")
+    count = (bytes[3]! << 8) | bytes[4]!
+  } else if (m === 0xd6) {
+    pos = 7
+    if (n < pos) fail("truncated RECORD list header")
+    count = ((bytes[3]! << 24) | (bytes[4]! << 16) | (bytes[5]! << 8) | bytes[6]!) >>> 0
+  } else {
+    return fail(`RECORD data must be a list, got marker 0x${hex2(m)}`)
+  }
+  unpacker.pos = pos
+  const fields = unpacker.list(count)
+  if (unpacker.pos !== n) trailing(S.RECORD, unpacker)
+  return fields
+}
+
+/**
+ * Whether a message body is a RECORD (`B1 71`), judged by its first two bytes only: the
+ * connection hands such bodies to the result undecoded, and the result decodes them as its
+ * consumer reads (`decodeRecord`).
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const isRecord = (bytes: Uint8Array): boolean => bytes.length > 1 && bytes[1] === S.RECORD && bytes[0] === 0xb1
+
+/**
+ * Checks a RECORD body's list header without decoding its values: what is wrong with it, or
+ * undefined. The connection checks each RECORD as it arrives, so that a garbled framing fails at
+ * once; its values are decoded (and checked) when the result's consumer reads them.
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const recordHeaderError = (bytes: Uint8Array): string | undefined => {
+  const n = bytes.length
+  if (n < 3) return "truncated RECORD message"
+  const m = bytes[2]!
+  if ((m & 0xf0) === 0x90) return undefined
+  const need = m === 0xd4 ? 4 : m === 0xd5 ? 5 : m === 0xd6 ? 7 : 0
+  if (need === 0) return `RECORD data must be a list, got marker 0x${hex2(m)}`
+  return n < need ? "truncated RECORD list header" : undefined
+}
+
+/**
+ * Decodes the fields of a RECORD body (one that `isRecord`). Throws `PackStreamError` as
+ * `decodeResponse` does.
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const decodeRecord = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
+  unpacker.reset(bytes)
+  return recordFields(bytes, unpacker)
+}
+
 /**
  * Decodes one server message body (dechunked). RECORD is read without going through the generic
  * value switch: the structure header and the list header are read here, then the list items.
@@ -642,32 +713,7 @@ export const decodeResponse = (bytes: Uint8Array, unpacker: Unpacker): Response 
   unpacker.reset(bytes)
   if (signature === S.RECORD) {
     if (size !== 1) arity(signature, size, 1)
-    if (n < 3) fail("truncated RECORD message")
-    const m = bytes[2]!
-    let count: number
-    let pos: number
-    if ((m & 0xf0) === 0x90) {
-      count = m & 0x0f
-      pos = 3
-    } else if (m === 0xd4) {
-      pos = 4
-      if (n < pos) fail("truncated RECORD list header")
-      count = bytes[3]!
-    } else if (m === 0xd5) {
-      pos = 5
-      if (n < pos) fail("truncated RECORD list header")
-      count = (bytes[3]! << 8) | bytes[4]!
-    } else if (m === 0xd6) {
-      pos = 7
-      if (n < pos) fail("truncated RECORD list header")
-      count = ((bytes[3]! << 24) | (bytes[4]! << 16) | (bytes[5]! << 8) | bytes[6]!) >>> 0
-    } else {
-      return fail(`RECORD data must be a list, got marker 0x${hex2(m)}`)
-    }
-    unpacker.pos = pos
-    const fields = unpacker.list(count)
-    if (unpacker.pos !== n) trailing(signature, unpacker)
-    return { _tag: "Record", fields }
+    return { _tag: "Record", fields: recordFields(bytes, unpacker) }
   }
   unpacker.pos = 2
   switch (signature) {

@@ -43,6 +43,12 @@ export interface ResultCursor {
   readonly isDone: () => boolean
 }
 
+/**
+ * Records per chunk handed to the consumer: a batch (PULL n) is decoded slice by slice as the
+ * consumer reads, so at most a slice of decoded records is alive beside the batch's bytes.
+ */
+const SLICE = 250
+
 const outcomeError = (outcome: Outcome, conn: Connection, name: string): Neo4jError | undefined => {
   if (outcome._tag === "Failure") return outcome.error
   if (outcome._tag === "Ignored") {
@@ -81,14 +87,41 @@ export const run = (
       let done = false
       let summary: Readonly<Record<string, unknown>> | undefined
       let streamed = false
-      let batch: Array<Neo4jRecord> = []
-      const onRecord = (values: Array<unknown>) => {
-        batch.push(new Neo4jRecord(shape, values))
+      // the batch's RECORD bodies, undecoded; `raw[rawPos]` is the next one to hand out
+      let raw: Array<Uint8Array> = []
+      let rawPos = 0
+      const onRecord = (body: Uint8Array) => {
+        raw.push(body)
       }
       firstPull.onRecord = onRecord
 
-      /** Reads the batch in flight; returns its records. */
-      const readBatch: Effect.Effect<Array<Neo4jRecord>, Neo4jError> = Effect.suspend(() => {
+      /** a garbled record's error, raised after the records decoded before it were handed out */
+      let garbled: Neo4jError | undefined
+      /** Decodes the next slice of the batch (a few hundred records at most). */
+      const nextSlice: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() => {
+        const end = Math.min(raw.length, rawPos + SLICE)
+        const out: Array<Neo4jRecord> = new Array(end - rawPos)
+        let i = 0
+        try {
+          for (; rawPos < end; i++) out[i] = new Neo4jRecord(shape, conn.decodeRecord(raw[rawPos++]!))
+        } catch (e) {
+          // the connection is broken (decodeRecord made it defunct): the result ends here
+          done = true
+          raw = []
+          rawPos = 0
+          if (i === 0) return Effect.fail(Option.some(e as Neo4jError))
+          garbled = e as Neo4jError
+          out.length = i
+        }
+        if (rawPos === raw.length) {
+          raw = []
+          rawPos = 0
+        }
+        return Effect.succeed(Chunk.unsafeFromArray(out))
+      })
+
+      /** Reads the batch in flight (its records land in `raw`). */
+      const readBatch: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
         if (pullPending === undefined) {
           pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid }))
           pullPending.onRecord = onRecord
@@ -105,14 +138,14 @@ export const run = (
             done = true
             summary = meta
           }
-          const out = batch
-          batch = []
-          return Effect.succeed(out)
+          return Effect.void
         })
       })
 
       /** Leaves the connection clean after an early stop. */
       const stop: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+        raw = []
+        rawPos = 0
         if (done) return Effect.void
         done = true
         if (pullPending !== undefined) {
@@ -132,12 +165,17 @@ export const run = (
       })
 
       const pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() =>
-        done && pullPending === undefined
-          ? Effect.fail(Option.none())
-          : Effect.mapBoth(readBatch, {
-              onFailure: Option.some,
-              onSuccess: (records) => Chunk.unsafeFromArray(records)
-            })
+        garbled !== undefined
+          ? Effect.fail(Option.some(garbled))
+          : rawPos < raw.length
+          ? nextSlice
+          : done && pullPending === undefined
+            ? Effect.fail(Option.none())
+            : Effect.matchEffect(readBatch, {
+                onFailure: (e) => Effect.fail(Option.some(e)),
+                // a batch without records (has_more and nothing else) is an empty chunk
+                onSuccess: () => (rawPos < raw.length ? nextSlice : Effect.succeed(Chunk.empty()))
+              })
       )
 
       const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {
@@ -155,9 +193,7 @@ export const run = (
         if (!done) {
           // drop unread records: finish the batch in flight, then DISCARD the rest
           streamed = true
-          const finishBatch = pullPending
-            ? Effect.flatMap(readBatch, () => Effect.void)
-            : Effect.void
+          const finishBatch = pullPending ? readBatch : Effect.void
           return Effect.flatMap(finishBatch, () => (done ? Effect.void : stop)).pipe(
             Effect.flatMap(() => (summary !== undefined ? Effect.succeed(summary) : Effect.fail(new ResultConsumedError({ message: "the result ended without a summary" }))))
           )

@@ -388,6 +388,19 @@ describe("multi-byte UTF-8", () => {
     expect(unpack(b)).toBe("x".repeat(13) + "\uFFFD")
   })
 
+  it("a leading U+FEFF is data, not a byte-order mark: kept, short or long, value or key", () => {
+    expect(enc("\uFEFFa")).toBe("84 EF BB BF 61")
+    expect(unpack(bytes("84 EF BB BF 61"))).toBe("\uFEFFa")
+    const long = "\uFEFF" + "x".repeat(40)
+    expect(unpack(encode(long))).toBe(long)
+    expect(unpack(encode({ "\uFEFFk": 1 }))).toEqual({ "\uFEFFk": 1 })
+  })
+
+  it("invalid UTF-8 from the server decodes to U+FFFD, never a failure", () => {
+    expect(unpack(bytes("83 41 FF C3"))).toBe("A\uFFFD\uFFFD")
+    expect(unpack(bytes("D0 14 " + "41 ".repeat(19) + "FF"))).toBe("A".repeat(19) + "\uFFFD")
+  })
+
   it("maps with multi-byte keys", () => {
     const obj = { "日本": "é", "😀": [1] }
     expect(enc(obj)).toBe("A2 86 E6 97 A5 E6 9C AC 82 C3 A9 84 F0 9F 98 80 91 01")

@@ -41,6 +41,8 @@ export interface ResultCursor {
   readonly summary: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError>
   /** Whether the server has no more records for this result. */
   readonly isDone: () => boolean
+  /** Whether `pull` has nothing more to give (it would fail with None): every record was handed out. */
+  readonly exhausted: () => boolean
 }
 
 /**
@@ -208,7 +210,8 @@ export const run = (
         pull,
         stop,
         summary: summaryEffect,
-        isDone: () => done && pullPending === undefined
+        isDone: () => done && pullPending === undefined,
+        exhausted: () => done && pullPending === undefined && rawPos >= raw.length && garbled === undefined
       })
     })
   })

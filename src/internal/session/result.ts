@@ -97,7 +97,9 @@ export const make = (
       onFailure: (e) => (Option.isNone(e) ? Effect.succeed(out) : Effect.zipRight(seen(e.value), Effect.fail(e.value))),
       onSuccess: (chunk) => {
         out = Chunk.isEmpty(out) ? chunk : Chunk.appendAll(out, chunk)
-        return loop
+        // the end seen without pulling it: `pull`'s Option.none() is an Effect failure, whose
+        // Cause and span capture cost more than the rest of a one-batch result's reading
+        return cursor.exhausted() ? Effect.succeed(out) : loop
       }
     })
     return Effect.ensuring(loop, finishStream)

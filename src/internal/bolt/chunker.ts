@@ -69,9 +69,18 @@ export class Chunker {
     return this.packer.length > 0
   }
 
-  /** A copy of everything framed so far; the buffer is reset for reuse. */
-  take(): Uint8Array {
-    const out = this.packer.toBytes()
+  /**
+   * A copy of everything framed so far, in memory from `alloc` (a fresh Uint8Array by default);
+   * the buffer is reset for reuse.
+   */
+  take(alloc?: (size: number) => Uint8Array): Uint8Array {
+    let out: Uint8Array
+    if (alloc === undefined) out = this.packer.toBytes()
+    else {
+      const view = this.packer.bytes()
+      out = alloc(view.length)
+      out.set(view)
+    }
     this.packer.reset()
     return out
   }

@@ -120,7 +120,8 @@ export const make = (
     return loop
   })
 
-  const single: Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError> = Effect.flatMap(
+  // built when run: a result is made per query, and most are never asked for `single`
+  const single: Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError> = Effect.suspend(() => Effect.flatMap(
     Stream.runCollect(Stream.take(records, 2)),
     (chunk): Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError> =>
       Chunk.size(chunk) === 1
@@ -137,7 +138,7 @@ export const make = (
             })
           )
         )
-  )
+  ))
 
   return {
     result: {

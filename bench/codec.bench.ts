@@ -16,7 +16,7 @@ import { runInNewContext } from "node:vm"
 import { Chunker } from "../src/internal/bolt/chunker.js"
 import { Dechunker } from "../src/internal/bolt/dechunker.js"
 import { makeDehydrator, makeHydrator } from "../src/internal/bolt/hydration.js"
-import * as Msg from "../src/internal/bolt/messages.js"
+import * as Res from "../src/internal/bolt/responses.js"
 import { RECORD } from "../src/internal/bolt/signatures.js"
 import { capabilities, version } from "../src/internal/bolt/version.js"
 import { Unpacker } from "../src/internal/packstream/unpacker.js"
@@ -104,9 +104,9 @@ const makeOurDecoder = (keys: ReadonlyArray<string>, onRecord: (r: Neo4jRecord) 
   }
   const queue = [head]
   const dispatch = (bytes: Uint8Array): Error | undefined => {
-    let response: Msg.Response
+    let response: Res.Response
     try {
-      response = Msg.decodeResponse(bytes, unpacker)
+      response = Res.decodeResponse(bytes, unpacker)
     } catch (e) {
       return e as Error
     }

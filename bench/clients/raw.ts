@@ -14,6 +14,7 @@ import { Chunker } from "../../src/internal/bolt/chunker.js"
 import { Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { makeHydrator } from "../../src/internal/bolt/hydration.js"
 import * as Msg from "../../src/internal/bolt/messages.js"
+import * as Res from "../../src/internal/bolt/responses.js"
 import * as S from "../../src/internal/bolt/signatures.js"
 import { capabilities, version } from "../../src/internal/bolt/version.js"
 import { Unpacker } from "../../src/internal/packstream/unpacker.js"
@@ -53,7 +54,7 @@ const summaries = (count: number): Promise<Array<Readonly<Record<string, unknown
   new Promise((resolve) => {
     const out: Array<Readonly<Record<string, unknown>>> = []
     onMessage = (m) => {
-      const r = Msg.decodeResponse(m, unpacker)
+      const r = Res.decodeResponse(m, unpacker)
       if (r._tag === "Success" || r._tag === "Failure") out.push(r.metadata)
       if (out.length === count) resolve(out)
     }
@@ -74,14 +75,14 @@ const stream = (n: number): Promise<{ count: number; check: number }> =>
       if (m[1] === S.RECORD) {
         count++
         if (decode) {
-          const r = Msg.decodeResponse(m, unpacker) as { fields: Array<unknown> }
+          const r = Res.decodeResponse(m, unpacker) as { fields: Array<unknown> }
           check = (check + (r.fields[0] as number)) % MOD
         }
         return
       }
       successes++
       if (successes === 1) return // RUN's SUCCESS
-      const r = Msg.decodeResponse(m, unpacker)
+      const r = Res.decodeResponse(m, unpacker)
       if (r._tag !== "Success") throw new Error(`unexpected ${r._tag}`)
       if (r.metadata.has_more === true) {
         Msg.pull(chunker, caps, { n: FETCH })

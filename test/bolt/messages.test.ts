@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { Chunker } from "../../src/internal/bolt/chunker.js"
 import { Dechunker } from "../../src/internal/bolt/dechunker.js"
 import * as Msg from "../../src/internal/bolt/messages.js"
+import * as Res from "../../src/internal/bolt/responses.js"
 import * as S from "../../src/internal/bolt/signatures.js"
 import { formatBody, formatFrames, formatMessage, formatResponse, formatValue, REDACTED } from "../../src/internal/bolt/trace.js"
 import { capabilities, type Capabilities, version } from "../../src/internal/bolt/version.js"
@@ -75,7 +76,7 @@ const frameOf = (signature: number, fields: ReadonlyArray<unknown>): Uint8Array 
   return c.take()
 }
 
-const decode = (body: Uint8Array, u = new Unpacker(new Uint8Array(0))): Msg.Response => Msg.decodeResponse(body, u)
+const decode = (body: Uint8Array, u = new Unpacker(new Uint8Array(0))): Res.Response => Res.decodeResponse(body, u)
 
 const throwsPackStream = (f: () => unknown, pattern: RegExp): void => {
   let thrown: unknown
@@ -843,13 +844,13 @@ describe("decodeResponse", () => {
     const u = new Unpacker(new Uint8Array(0))
     const items = (n: number) => Array.from({ length: n }, (_, i) => i % 100)
     for (const n of [0, 15, 16, 255, 256, 65_536]) {
-      const r = Msg.decodeResponse(packStructure(S.RECORD, [items(n)]), u)
+      const r = Res.decodeResponse(packStructure(S.RECORD, [items(n)]), u)
       expect(r._tag).toBe("Record")
       expect((r as { fields: Array<unknown> }).fields).toEqual(items(n))
     }
     // LIST_32 header, which the packer only uses for huge lists
-    expect(Msg.decodeResponse(fromHex("B1 71 D6 00 00 00 02 01 02"), u)).toEqual({ _tag: "Record", fields: [1, 2] })
-    expect(Msg.decodeResponse(fromHex("B1 71 D4 01 05"), u)).toEqual({ _tag: "Record", fields: [5] })
+    expect(Res.decodeResponse(fromHex("B1 71 D6 00 00 00 02 01 02"), u)).toEqual({ _tag: "Record", fields: [1, 2] })
+    expect(Res.decodeResponse(fromHex("B1 71 D4 01 05"), u)).toEqual({ _tag: "Record", fields: [5] })
   })
 
   it("decodes a subarray at an offset (as the dechunker hands them out)", () => {
@@ -860,7 +861,7 @@ describe("decodeResponse", () => {
 
   it("record values go through the unpacker's hydrator", () => {
     const u = new Unpacker(new Uint8Array(0), (sig, fields) => ({ hydrated: sig, fields }))
-    expect(Msg.decodeResponse(fromHex("B1 71 91 B1 58 01"), u)).toEqual({
+    expect(Res.decodeResponse(fromHex("B1 71 91 B1 58 01"), u)).toEqual({
       _tag: "Record",
       fields: [{ hydrated: 0x58, fields: [1] }]
     })

@@ -7,15 +7,14 @@
  * secret inside an auth token is unwrapped from its `Redacted` only while its bytes are written.
  * Constant requests (RESET, GOODBYE, COMMIT, ...) are framed once at module load.
  *
- * Responses are decoded by `decodeResponse`, which reads the structure header itself: RECORD is
- * the hot path (one object besides the decoded values).
+ * Responses are decoded in `responses.ts`.
  *
  * Everything here is synchronous and throws one `PackStreamError` naming the problem.
  */
 import { Redacted } from "effect"
 import { fail } from "../packstream/errors.js"
 import type { Packer } from "../packstream/packer.js"
-import type { Unpacker } from "../packstream/unpacker.js"
+import { isPlainObject } from "../packstream/plain.js"
 import { chunk, type Chunker } from "./chunker.js"
 import * as S from "./signatures.js"
 import { format, type Capabilities } from "./version.js"
@@ -181,12 +180,6 @@ const message = (chunker: Chunker, fill: (p: Packer) => void): void => {
     throw e
   }
   chunker.end()
-}
-
-const isPlainObject = (v: unknown): v is Readonly<Record<string, unknown>> => {
-  if (typeof v !== "object" || v === null) return false
-  const proto = Object.getPrototypeOf(v)
-  return proto === Object.prototype || proto === null
 }
 
 /** Packs a value, unwrapping `Redacted` at any depth (lists and plain maps are walked). */
@@ -586,152 +579,3 @@ export const route = (chunker: Chunker, _caps: Capabilities, args: RouteArgs): v
       p.packString(args.impersonatedUser)
     }
   })
-
-// ---------------------------------------------------------------------------------------------
-// Responses
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A server message: a summary (`Success`, `Ignored`, `Failure`) or a detail (`Record`).
- *
- * @since 0.1.0
- * @category models
- */
-export type Response =
-  | { readonly _tag: "Success"; readonly metadata: Readonly<Record<string, unknown>> }
-  | { readonly _tag: "Record"; readonly fields: Array<unknown> }
-  | { readonly _tag: "Ignored" }
-  | { readonly _tag: "Failure"; readonly metadata: Readonly<Record<string, unknown>> }
-
-const IGNORED_RESPONSE: Response = Object.freeze({ _tag: "Ignored" as const })
-
-const hex2 = (b: number): string => b.toString(16).padStart(2, "0").toUpperCase()
-
-const nameOf = (signature: number): string => S.MESSAGE_NAMES[signature] ?? `0x${hex2(signature)}`
-
-const arity = (signature: number, size: number, expected: number): never =>
-  fail(`${nameOf(signature)} message with ${size} fields (expected ${expected})`)
-
-const trailing = (signature: number, u: Unpacker): void => {
-  if (u.pos !== u.end) fail(`${u.end - u.pos} trailing bytes after the ${nameOf(signature)} message`)
-}
-
-const metadataOf = (signature: number, u: Unpacker): Readonly<Record<string, unknown>> => {
-  const m = u.unpack()
-  if (!isPlainObject(m)) fail(`${nameOf(signature)} metadata must be a map`)
-  trailing(signature, u)
-  return m as Readonly<Record<string, unknown>>
-}
-
-/** The field list of a RECORD body whose header (B1 71) was checked; `unpacker` is reset to `bytes`. */
-const recordFields = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
-  const n = bytes.length
-  if (n < 3) fail("truncated RECORD message")
-  const m = bytes[2]!
-  let count: number
-  let pos: number
-  if ((m & 0xf0) === 0x90) {
-    count = m & 0x0f
-    pos = 3
-  } else if (m === 0xd4) {
-    pos = 4
-    if (n < pos) fail("truncated RECORD list header")
-    count = bytes[3]!
-  } else if (m === 0xd5) {
-    pos = 5
-    if (n < pos) fail("truncated RECORD list header")
-    count = (bytes[3]! << 8) | bytes[4]!
-  } else if (m === 0xd6) {
-    pos = 7
-    if (n < pos) fail("truncated RECORD list header")
-    count = ((bytes[3]! << 24) | (bytes[4]! << 16) | (bytes[5]! << 8) | bytes[6]!) >>> 0
-  } else {
-    return fail(`RECORD data must be a list, got marker 0x${hex2(m)}`)
-  }
-  unpacker.pos = pos
-  const fields = unpacker.list(count)
-  if (unpacker.pos !== n) trailing(S.RECORD, unpacker)
-  return fields
-}
-
-/**
- * Whether a message body is a RECORD (`B1 71`), judged by its first two bytes only: the
- * connection hands such bodies to the result undecoded, and the result decodes them as its
- * consumer reads (`decodeRecord`).
- *
- * @since 0.1.0
- * @category decoders
- */
-export const isRecord = (bytes: Uint8Array): boolean => bytes.length > 1 && bytes[1] === S.RECORD && bytes[0] === 0xb1
-
-/**
- * Checks a RECORD body's list header without decoding its values: what is wrong with it, or
- * undefined. The connection checks each RECORD as it arrives, so that a garbled framing fails at
- * once; its values are decoded (and checked) when the result's consumer reads them.
- *
- * @since 0.1.0
- * @category decoders
- */
-export const recordHeaderError = (bytes: Uint8Array): string | undefined => {
-  const n = bytes.length
-  if (n < 3) return "truncated RECORD message"
-  const m = bytes[2]!
-  if ((m & 0xf0) === 0x90) return undefined
-  const need = m === 0xd4 ? 4 : m === 0xd5 ? 5 : m === 0xd6 ? 7 : 0
-  if (need === 0) return `RECORD data must be a list, got marker 0x${hex2(m)}`
-  return n < need ? "truncated RECORD list header" : undefined
-}
-
-/**
- * Decodes the fields of a RECORD body (one that `isRecord`). Throws `PackStreamError` as
- * `decodeResponse` does.
- *
- * @since 0.1.0
- * @category decoders
- */
-export const decodeRecord = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
-  unpacker.reset(bytes)
-  return recordFields(bytes, unpacker)
-}
-
-/**
- * Decodes one server message body (dechunked). RECORD is read without going through the generic
- * value switch: the structure header and the list header are read here, then the list items.
- * Throws `PackStreamError` on an unknown or request signature, a wrong field count, a field of
- * the wrong type, or trailing bytes.
- *
- * @since 0.1.0
- * @category decoders
- */
-export const decodeResponse = (bytes: Uint8Array, unpacker: Unpacker): Response => {
-  const n = bytes.length
-  if (n < 2) fail(n === 0 ? "empty Bolt message" : "truncated Bolt message: 1 byte")
-  const marker = bytes[0]!
-  if ((marker & 0xf0) !== 0xb0) fail(`a Bolt message must be a structure, got marker 0x${hex2(marker)}`)
-  const size = marker & 0x0f
-  const signature = bytes[1]!
-  unpacker.reset(bytes)
-  if (signature === S.RECORD) {
-    if (size !== 1) arity(signature, size, 1)
-    return { _tag: "Record", fields: recordFields(bytes, unpacker) }
-  }
-  unpacker.pos = 2
-  switch (signature) {
-    case S.SUCCESS:
-      if (size !== 1) arity(signature, size, 1)
-      return { _tag: "Success", metadata: metadataOf(signature, unpacker) }
-    case S.FAILURE:
-      if (size !== 1) arity(signature, size, 1)
-      return { _tag: "Failure", metadata: metadataOf(signature, unpacker) }
-    case S.IGNORED:
-      if (size !== 0) arity(signature, size, 0)
-      trailing(signature, unpacker)
-      return IGNORED_RESPONSE
-    default:
-      return fail(
-        S.MESSAGE_NAMES[signature] !== undefined
-          ? `unexpected ${nameOf(signature)} (0x${hex2(signature)}) message from the server`
-          : `unknown Bolt message signature 0x${hex2(signature)}`
-      )
-  }
-}

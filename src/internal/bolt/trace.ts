@@ -15,7 +15,7 @@ import { Redacted } from "effect"
 import { PackStreamError } from "../packstream/errors.js"
 import { Structure } from "../packstream/structure.js"
 import { Unpacker } from "../packstream/unpacker.js"
-import type { Response } from "./messages.js"
+import type { Response } from "./responses.js"
 import * as S from "./signatures.js"
 
 /**

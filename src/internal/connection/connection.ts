@@ -28,6 +28,7 @@ import { CLIENT_OFFER, parseServerAnswer } from "../bolt/handshake.js"
 import type { Negotiated } from "../bolt/handshake.js"
 import { makeDehydrator, makeHydrator } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
+import * as Res from "../bolt/responses.js"
 import { capabilities, format } from "../bolt/version.js"
 import type { Capabilities, ProtocolVersion } from "../bolt/version.js"
 import { PackStreamError } from "../packstream/errors.js"
@@ -248,15 +249,15 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     // survive young-generation collections (bench/e2e slow consumer, peak RSS)
     // (its list header is checked here, its values when decoded)
     const first = queue[0]
-    if (first?.onRecord !== undefined && Msg.isRecord(bytes)) {
-      const garbled = Msg.recordHeaderError(bytes)
+    if (first?.onRecord !== undefined && Res.isRecord(bytes)) {
+      const garbled = Res.recordHeaderError(bytes)
       if (garbled !== undefined) return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${garbled}` }))
       first.onRecord(bytes)
       return undefined
     }
-    let response: Msg.Response
+    let response: Res.Response
     try {
-      response = Msg.decodeResponse(bytes, unpacker)
+      response = Res.decodeResponse(bytes, unpacker)
     } catch (e) {
       return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
     }
@@ -471,7 +472,7 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     busy: () => queue.length > 0,
     decodeRecord: (body) => {
       try {
-        return Msg.decodeRecord(body, unpacker)
+        return Res.decodeRecord(body, unpacker)
       } catch (e) {
         throw die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
       }

@@ -9,6 +9,7 @@
 import { fail } from "./errors.js"
 import * as M from "./markers.js"
 import { Float, Int, INT64_MAX, INT64_MIN } from "./numbers.js"
+import { isPlainObject } from "./plain.js"
 import { Structure } from "./structure.js"
 
 /**
@@ -344,8 +345,7 @@ export class Packer {
         if (value instanceof Float) return this.packFloat(value.value)
         if (value instanceof Structure) return this.packStructure(value)
         if (value instanceof Map) return this.packEntries(value)
-        const proto = Object.getPrototypeOf(value)
-        if (proto === Object.prototype || proto === null) return this.packMap(value as Record<string, unknown>)
+        if (isPlainObject(value)) return this.packMap(value)
         const s = this.dehydrate?.(value)
         if (s !== undefined) return this.packStructure(s)
         return fail(`unsupported parameter value: ${describe(value)}`)

@@ -9,6 +9,7 @@
  * `bigint` and a Float a plain `number`.
  */
 import { Float, Int, INT64_MAX, INT64_MIN } from "../../internal/packstream/numbers.js"
+import { isPlainObject } from "../../internal/packstream/plain.js"
 import { Structure } from "../../internal/packstream/structure.js"
 import { scriptError } from "./errors.js"
 
@@ -43,10 +44,6 @@ export class OptionalEntry {
 /** Placeholder for the record index in record templates (`$i`). */
 export const INDEX: unique symbol = Symbol.for("effect-neo4j/testing/RecordIndex")
 
-const isPlainObject = (v: object): v is Record<string, unknown> => {
-  const proto = Object.getPrototypeOf(v)
-  return proto === Object.prototype || proto === null
-}
 
 const isInt = (v: unknown): v is bigint => typeof v === "bigint"
 

@@ -33,6 +33,7 @@ import {
 import { addInt, hashInt, intEquals, isInteger, mix, normalizeBig } from "./internal/values/integers.js"
 import { formatDate, formatNanos, formatOffset, formatTime } from "./internal/values/isoFormat.js"
 import { checkStandardDate, localStandardDate, standardNanos, standardOffset } from "./internal/values/standardDate.js"
+import { hashWallClock, sameWallClock } from "./internal/values/wallClock.js"
 import { knownZone, offsetAtInstant, offsetForLocal } from "./internal/values/zones.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -435,22 +436,11 @@ export class LocalDateTime implements Equal.Equal {
   }
 
   [Equal.symbol](that: Equal.Equal): boolean {
-    return (
-      that instanceof LocalDateTime &&
-      this.year === that.year &&
-      this.month === that.month &&
-      this.day === that.day &&
-      this.hour === that.hour &&
-      this.minute === that.minute &&
-      this.second === that.second &&
-      this.nanosecond === that.nanosecond
-    )
+    return that instanceof LocalDateTime && sameWallClock(this, that)
   }
 
   [Hash.symbol](): number {
-    let h = mix(mix(Hash.number(this.year), this.month), this.day)
-    h = mix(mix(mix(h, this.hour), this.minute), this.second)
-    return Hash.optimize(mix(h, Hash.number(this.nanosecond)))
+    return Hash.optimize(hashWallClock(this))
   }
 }
 
@@ -644,23 +634,14 @@ export class DateTime implements Equal.Equal {
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof DateTime &&
-      this.year === that.year &&
-      this.month === that.month &&
-      this.day === that.day &&
-      this.hour === that.hour &&
-      this.minute === that.minute &&
-      this.second === that.second &&
-      this.nanosecond === that.nanosecond &&
+      sameWallClock(this, that) &&
       this.timeZoneOffsetSeconds === that.timeZoneOffsetSeconds &&
       this.timeZoneId === that.timeZoneId
     )
   }
 
   [Hash.symbol](): number {
-    let h = mix(mix(Hash.number(this.year), this.month), this.day)
-    h = mix(mix(mix(h, this.hour), this.minute), this.second)
-    h = mix(h, Hash.number(this.nanosecond))
-    h = mix(h, this.timeZoneOffsetSeconds === undefined ? 0x5a : this.timeZoneOffsetSeconds)
+    const h = mix(hashWallClock(this), this.timeZoneOffsetSeconds === undefined ? 0x5a : this.timeZoneOffsetSeconds)
     return Hash.optimize(mix(h, this.timeZoneId === undefined ? 0 : Hash.string(this.timeZoneId)))
   }
 }

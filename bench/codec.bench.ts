@@ -22,6 +22,7 @@ import { capabilities, version } from "../src/internal/bolt/version.js"
 import { Unpacker } from "../src/internal/packstream/unpacker.js"
 import * as Graph from "../src/Graph.js"
 import { Neo4jRecord, RecordShape } from "../src/Record.js"
+import { flag, option } from "./argv.js"
 import {
   frameRecords,
   NODE_KEYS,
@@ -41,12 +42,6 @@ import * as Driver from "./neo4jDriverCodec.js"
 // ---------------------------------------------------------------------------------------------
 // options
 
-const argv = process.argv.slice(2)
-const flag = (name: string): boolean => argv.includes(name)
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? argv[i + 1] : undefined
-}
 const QUICK = flag("--quick")
 const REPS = Number(option("--reps") ?? (QUICK ? 3 : 5))
 const WARMUP = QUICK ? 2 : 1

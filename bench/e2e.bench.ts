@@ -18,25 +18,20 @@
  * every workload is repeated, the order of the
  * two drivers alternating from one repetition to the next, and the table shows medians. Peak RSS
  * is the client process's VmHWM (Linux), the server's counters give the PULLs and records it
- * saw. See bench/E2E.md.
+ * saw. See bench/README.md.
  */
 import { fork } from "node:child_process"
 import { mkdirSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { flag, option } from "./argv.js"
 import type { ClientArgs, ClientResult, Workload } from "./clients/common.js"
 import type { ServerReply, ServerStats } from "./server/queries.js"
 
 // ---------------------------------------------------------------------------------------------
 // options
 
-const argv = process.argv.slice(2)
-const flag = (name: string): boolean => argv.includes(name)
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? argv[i + 1] : undefined
-}
 const QUICK = flag("--quick")
 const REPS = Number(option("--reps") ?? (QUICK ? 1 : 3))
 const ONLY = option("--only")?.split(",")

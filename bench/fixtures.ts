@@ -29,18 +29,22 @@ export const rng = (seed: number): (() => number) => {
 }
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-const TAGS = ["red", "green", "blue", "amber", "teal", "plum", "gold", "jade", "ruby", "onyx", "sand", "rose"]
-const LABELS = ["Person", "Customer", "Employee", "Admin", "Account", "Verified", "Active", "Europe"]
-const ELEMENT_DB = "4:5f0c3a8e-1b2d-4c6e-9f70-a1b2c3d4e5f6:"
+/** The short strings of the stream rows' lists. */
+export const TAGS = ["red", "green", "blue", "amber", "teal", "plum", "gold", "jade", "ruby", "onyx", "sand", "rose"]
+/** The node rows' labels. */
+export const LABELS = ["Person", "Customer", "Employee", "Admin", "Account", "Verified", "Active", "Europe"]
+/** The database part of the node rows' element ids. */
+export const ELEMENT_DB = "4:5f0c3a8e-1b2d-4c6e-9f70-a1b2c3d4e5f6:"
 
-const word = (next: () => number, n: number): string => {
+/** `n` random characters of [a-z0-9]. */
+export const word = (next: () => number, n: number): string => {
   let s = ""
   for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)]
   return s
 }
 
-/** a float with a fractional part (an integral number would be packed as an Integer by us) */
-const fraction = (next: () => number, scale: number): number => {
+/** A float with a fractional part (an integral number would be packed as an Integer by us). */
+export const fraction = (next: () => number, scale: number): number => {
   const f = next() * scale
   return Number.isInteger(f) ? f + 0.5 : f
 }

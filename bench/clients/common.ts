@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs"
 
-/** The workloads (see bench/E2E.md). */
+/** The workloads (see bench/README.md). */
 export type Workload = "stream" | "nodes" | "sequential" | "concurrent" | "txfn" | "slow" | "take10" | "routing"
 
 /** What the orchestrator passes to a client. */

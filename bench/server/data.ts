@@ -9,7 +9,7 @@
 import { Chunker } from "../../src/internal/bolt/chunker.js"
 import { RECORD } from "../../src/internal/bolt/signatures.js"
 import { Structure } from "../../src/internal/packstream/structure.js"
-import { rng } from "../fixtures.js"
+import { ELEMENT_DB, fraction, LABELS, rng, TAGS, word } from "../fixtures.js"
 
 /**
  * Pre-framed records: record `i` is `bytes[offsets[i], offsets[i + 1])`.
@@ -19,23 +19,6 @@ export interface Canned {
   readonly count: number
   readonly bytes: Buffer
   readonly offsets: Uint32Array
-}
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-const TAGS = ["red", "green", "blue", "amber", "teal", "plum", "gold", "jade", "ruby", "onyx", "sand", "rose"]
-const LABELS = ["Person", "Customer", "Employee", "Admin", "Account", "Verified", "Active", "Europe"]
-const ELEMENT_DB = "4:5f0c3a8e-1b2d-4c6e-9f70-a1b2c3d4e5f6:"
-
-const word = (next: () => number, n: number): string => {
-  let s = ""
-  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)]
-  return s
-}
-
-/** a float with a fractional part (our packer sends an integral number as an Integer) */
-const fraction = (next: () => number, scale: number): number => {
-  const f = next() * scale
-  return Number.isInteger(f) ? f + 0.5 : f
 }
 
 const encode = (keys: ReadonlyArray<string>, count: number, row: (i: number) => ReadonlyArray<unknown>): Canned => {

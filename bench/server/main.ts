@@ -7,14 +7,9 @@
  * answers `{type: "stats", reset}` with its counters; it exits when its parent goes away. Run
  * from a shell, it prints the port and serves until killed.
  */
-import { start } from "./server.js"
+import { flag, option } from "../argv.js"
 import type { ServerReply, ServerRequest } from "./queries.js"
-
-const argv = process.argv.slice(2)
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? argv[i + 1] : undefined
-}
+import { start } from "./server.js"
 
 const [major, minor] = (option("--bolt") ?? "5.8").split(".").map(Number) as [number, number]
 const t0 = performance.now()
@@ -22,7 +17,7 @@ const server = await start({
   streamRecords: Number(option("--stream") ?? 1_000_000),
   nodeRecords: Number(option("--nodes") ?? 200_000),
   version: { major, minor: minor ?? 0 },
-  manifest: !argv.includes("--plain"),
+  manifest: !flag("--plain"),
   port: Number(option("--port") ?? 0)
 })
 const startupMs = performance.now() - t0

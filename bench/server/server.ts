@@ -157,6 +157,12 @@ export const start = async (options: ServerOptions): Promise<BenchServer> => {
     /** open results in this transaction by qid; outside one, only `last` */
     let results: Array<Open | undefined> = []
     let last: Open | undefined
+    /** BEGIN, COMMIT, ROLLBACK and RESET: no transaction, no open result */
+    const endTx = () => {
+      inTx = false
+      results = []
+      last = undefined
+    }
 
     const write = (b: Uint8Array) => {
       socket.write(b)
@@ -243,28 +249,21 @@ export const start = async (options: ServerOptions): Promise<BenchServer> => {
         }
         case S.BEGIN:
           counters.begins++
+          endTx()
           inTx = true
           qids = 0
-          results = []
-          last = undefined
           return write(EMPTY_SUCCESS)
         case S.COMMIT:
           counters.commits++
-          inTx = false
-          results = []
-          last = undefined
+          endTx()
           return write(COMMIT_SUCCESS)
         case S.ROLLBACK:
           counters.rollbacks++
-          inTx = false
-          results = []
-          last = undefined
+          endTx()
           return write(EMPTY_SUCCESS)
         case S.RESET:
           counters.resets++
-          inTx = false
-          results = []
-          last = undefined
+          endTx()
           return write(EMPTY_SUCCESS)
         case S.ROUTE: {
           counters.routes++

@@ -84,38 +84,37 @@ class Sink<R> {
 // effect-neo4j: the connection's inbound path without the socket
 
 /**
- * connection.ts `makeConnection`: Dechunker.push(piece) -> for each message `dispatch`:
- * decodeResponse(msg, unpacker) -> head of the queue -> onRecord(fields) (result.ts:
- * `new Neo4jRecord(shape, values)` into the batch).
+ * connection.ts `makeConnection`: Dechunker.push(piece) -> for each message `dispatch`: a RECORD
+ * (`isRecord`, list header checked) to the head of the queue's `onRecord`, any other message
+ * through `decodeResponse`; result.ts then `decodeRecord` + `new Neo4jRecord(shape, values)`.
  */
 const makeOurDecoder = (keys: ReadonlyArray<string>, onRecord: (r: Neo4jRecord) => void) => {
   const dechunker = new Dechunker()
   const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), false)
   const shape = new RecordShape(keys)
+  // as the connection and its result do: a RECORD's list header is checked when it arrives and
+  // its fields decoded when the consumer reads it (here at once: the consumer takes every record)
   const head = {
     name: "PULL",
-    onRecord: (values: Array<unknown>): void => onRecord(new Neo4jRecord(shape, values)),
+    onRecord: (body: Uint8Array): void => onRecord(new Neo4jRecord(shape, Res.decodeRecord(body, unpacker))),
     outcome: undefined as unknown
   }
   const queue = [head]
   const dispatch = (bytes: Uint8Array): Error | undefined => {
-    let response: Res.Response
-    try {
-      response = Res.decodeResponse(bytes, unpacker)
-    } catch (e) {
-      return e as Error
-    }
     const h = queue[0]
     if (h === undefined) return new Error("no request was waiting")
-    switch (response._tag) {
-      case "Record":
-        if (h.onRecord === undefined) return new Error("unexpected RECORD")
-        h.onRecord(response.fields)
+    try {
+      if (Res.isRecord(bytes)) {
+        const garbled = Res.recordHeaderError(bytes)
+        if (garbled !== undefined) return new Error(garbled)
+        h.onRecord(bytes)
         return undefined
-      default:
-        queue.shift()
-        h.outcome = response
-        return undefined
+      }
+      queue.shift()
+      h.outcome = Res.decodeResponse(bytes, unpacker)
+      return undefined
+    } catch (e) {
+      return e as Error
     }
   }
   return (piece: Uint8Array): void => {

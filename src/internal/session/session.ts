@@ -15,6 +15,7 @@ import { run as runCursor } from "../connection/result.js"
 import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
 import * as ManagedResult from "./result.js"
+import { annotateServer, querySpan } from "./span.js"
 import { begin } from "./transaction.js"
 
 /**
@@ -127,7 +128,7 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
         const mode = config.defaultAccessMode ?? "WRITE"
         const start = (sent: Bookmarks.Bookmarks, leaseScope: Scope.CloseableScope) =>
           Effect.flatMap(lease(mode, sent, leaseScope), (leased) =>
-            Effect.map(
+            Effect.zipRight(annotateServer(leased.connection.address, leased.database), Effect.map(
               runCursor(leased.connection, {
                 query,
                 parameters,
@@ -147,11 +148,11 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
                   )
                 )
               }
-            )
+            ))
           )
         const begin = Effect.flatMap(bookmarksToSend, (sent) =>
           Effect.flatMap(Scope.make(), (leaseScope) =>
-            Effect.flatMap(Effect.exit(restore(start(sent, leaseScope))), (exit) => {
+            Effect.flatMap(Effect.exit(restore(querySpan(start(sent, leaseScope), query))), (exit) => {
               if (Exit.isFailure(exit)) return Effect.zipRight(Scope.close(leaseScope, exit), Effect.failCause(exit.cause))
               current = { lease: leaseScope, managed: exit.value }
               return Effect.succeed(exit.value.result)

@@ -13,6 +13,7 @@ import * as Msg from "../bolt/messages.js"
 import type { Connection, Outcome, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
 import * as ManagedResult from "./result.js"
+import { querySpan } from "./span.js"
 
 /**
  * What BEGIN carries.
@@ -88,7 +89,7 @@ export const begin = (
   })
 
   const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}) =>
-    Effect.suspend(() => {
+    querySpan(Effect.suspend(() => {
       if (!open) return Effect.fail(closedError())
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
       const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin)
@@ -125,7 +126,7 @@ export const begin = (
     }).pipe(
       // a failed query fails the transaction: the server needs a RESET, which the pool sends
       Effect.tapError(() => Effect.sync(() => (open = false)))
-    )
+    ), query, conn.address, request.db)
 
   /** Finishes open results (their summaries stay readable), then closes them to further reads. */
   const settleResults = Effect.suspend(() =>

@@ -733,6 +733,44 @@ S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "The cli
   })
 })
 
+describe("Bolt trace", () => {
+  it.live("at Debug level the conversation is logged, a line per write and per answer, credentials redacted, records counted", () => {
+    const debug = makeLogCollector()
+    const info = makeLogCollector()
+    const script = `${AUTH_HEAD}${txLines("RETURN 1", 1)}
+?: GOODBYE
+`
+    const run = (collector: ReturnType<typeof makeLogCollector>, level: LogLevel.LogLevel) =>
+      Effect.gen(function* () {
+        const stub = yield* StubServer.make({ script })
+        const { records } = yield* withDriver((d) => d.executeQuery("RETURN 1")).pipe(Effect.provide(driverLayer(stub)))
+        expect(records[0]?.get("x")).toBe(1)
+        yield* stub.verify
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(Logger.replace(Logger.defaultLogger, collector.logger)),
+        Logger.withMinimumLogLevel(level)
+      )
+    return Effect.gen(function* () {
+      yield* run(debug, LogLevel.Debug)
+      yield* run(info, LogLevel.Info)
+      const bolt = debug.lines.filter((l) => l.includes("bolt.server="))
+      const text = bolt.join("\n")
+      expect(text).toContain('C: HELLO {"user_agent": ')
+      expect(text).toContain('C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": <redacted>}')
+      expect(text).toContain('C: BEGIN {}\nC: RUN "RETURN 1" {} {}\nC: PULL {"n": 1000}')
+      expect(text).toContain('S: SUCCESS {"fields": ["x"]}')
+      expect(text).toContain('S: RECORD × 1\nS: SUCCESS {"type": "r"}')
+      expect(text).toContain("C: COMMIT")
+      expect(text).toContain('S: SUCCESS {"bookmark": "FB:1"}')
+      expect(text).toContain("C: GOODBYE")
+      expect(bolt.every((l) => l.startsWith("DEBUG"))).toBe(true)
+      expect(text).not.toContain(PASSWORD)
+      expect(info.lines.filter((l) => l.includes("bolt.server="))).toEqual([])
+    })
+  })
+})
+
 describe("options", () => {
   it.live("userAgent goes in HELLO; fetchSize in every PULL n", () =>
     Effect.gen(function* () {

@@ -35,6 +35,7 @@ import { PackStreamError } from "../packstream/errors.js"
 import { Unpacker } from "../packstream/unpacker.js"
 import { connect } from "../transport/socket.js"
 import type { ByteSocket, TlsOptions } from "../transport/socket.js"
+import * as BoltTrace from "./boltTrace.js"
 
 /**
  * What a connection needs to open.
@@ -159,14 +160,15 @@ export const open = (options: ConnectionOptions): Effect.Effect<Connection, Neo4
             message: `the server at ${socket.address} did not complete the ${what} within ${timeout} ms`
           })
       })
-    const connection = yield* bounded("Bolt handshake", handshake(socket, options))
+    const trace = yield* BoltTrace.make(socket.address)
+    const connection = yield* bounded("Bolt handshake", handshake(socket, options, trace))
     yield* Scope.addFinalizerExit(scope, (_exit) => connection.close)
     yield* bounded("HELLO", connection.hello(options))
     return connection.api
   })
 
 /** Reads the server's handshake answer; bytes after it are kept for the dechunker. */
-const handshake = (socket: ByteSocket, options: ConnectionOptions) =>
+const handshake = (socket: ByteSocket, options: ConnectionOptions, trace: BoltTrace.BoltTrace | undefined) =>
   Effect.gen(function* () {
     yield* socket.write(CLIENT_OFFER)
     let buffered: Uint8Array = new Uint8Array(0)
@@ -191,7 +193,7 @@ const handshake = (socket: ByteSocket, options: ConnectionOptions) =>
           e instanceof ProtocolError ? e : new ProtocolError({ message: `handshake failed: ${String(e)}`, cause: e })
       })
     }
-    return makeConnection(socket, options, negotiated, buffered.subarray(negotiated.consumed))
+    return makeConnection(socket, options, negotiated, buffered.subarray(negotiated.consumed), trace)
   })
 
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
@@ -202,7 +204,13 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   return out
 }
 
-const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiated: Negotiated, rest: Uint8Array) => {
+const makeConnection = (
+  socket: ByteSocket,
+  options: ConnectionOptions,
+  negotiated: Negotiated,
+  rest: Uint8Array,
+  trace: BoltTrace.BoltTrace | undefined
+) => {
   const address = socket.address
   let caps = capabilities(negotiated.version)
   const chunker = new Chunker(16 * 1024, makeDehydrator(caps))
@@ -253,6 +261,7 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
       const garbled = Res.recordHeaderError(bytes)
       if (garbled !== undefined) return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${garbled}` }))
       first.onRecord(bytes)
+      trace?.record()
       return undefined
     }
     let response: Res.Response
@@ -261,6 +270,7 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     } catch (e) {
       return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
     }
+    trace?.received(response)
     const head = queue[0]
     if (head === undefined) {
       return die(new ProtocolError({ message: `unexpected ${response._tag.toUpperCase()} from ${address}: no request was waiting` }))
@@ -290,7 +300,11 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
   const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
     if (defunct) return Effect.fail(defunct)
     if (!chunker.pending) return Effect.void
-    return socket.write(chunker.take(allocOutbound)).pipe(Effect.mapError(die))
+    const bytes = chunker.take(allocOutbound)
+    const written = Effect.mapError(socket.write(bytes), die)
+    if (trace === undefined) return written
+    trace.sent(bytes)
+    return Effect.zipRight(trace.emit, written)
   })
 
   const readMore: Effect.Effect<void, Neo4jError> = Effect.flatMap(
@@ -335,8 +349,9 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
       return Effect.succeed(pending.outcome)
     })
 
-  const awaitPending = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
+  const awaitOutcome = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
     Effect.flatMap(flush, () => (pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readLoop(pending)))
+  const awaitPending = trace === undefined ? awaitOutcome : (pending: Pending) => Effect.ensuring(awaitOutcome(pending), trace.emit)
 
   const enqueue = (name: string, encode: (chunker: Chunker) => void): Pending => {
     const pending: Pending = { name, onRecord: undefined, outcome: undefined }
@@ -438,7 +453,9 @@ const makeConnection = (socket: ByteSocket, options: ConnectionOptions, negotiat
     // GOODBYE is best effort: the socket goes either way
     chunker.packer.reset()
     Msg.goodbye(chunker)
-    return socket.write(chunker.take()).pipe(
+    const bytes = chunker.take()
+    trace?.sent(bytes)
+    return Effect.zipRight(trace?.emit ?? Effect.void, socket.write(bytes)).pipe(
       Effect.timeout(1000),
       Effect.ignore,
       Effect.zipRight(socket.destroy),

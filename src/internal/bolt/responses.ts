@@ -72,8 +72,14 @@ export const recordHeaderError = (bytes: Uint8Array): string | undefined => {
   return n < 3 + size ? "truncated RECORD list header" : undefined
 }
 
-/** The field list of a RECORD body (its B1 71 checked); `unpacker` is reset to `bytes`. */
-const recordFields = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
+/**
+ * Decodes the fields of a RECORD body (one that `isRecord`); `unpacker` is reset to `bytes`.
+ * Throws `PackStreamError` as `decodeResponse` does.
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const decodeRecord = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
   const error = recordHeaderError(bytes)
   if (error !== undefined) fail(error)
   // the header is a list's: the unpacker reads it and the items
@@ -85,18 +91,9 @@ const recordFields = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => 
 }
 
 /**
- * Decodes the fields of a RECORD body (one that `isRecord`). Throws `PackStreamError` as
- * `decodeResponse` does.
- *
- * @since 0.1.0
- * @category decoders
- */
-export const decodeRecord = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => recordFields(bytes, unpacker)
-
-/**
  * Decodes one server message body (dechunked): the structure header is read here, then the
- * RECORD's list or the summary's metadata map. Throws `PackStreamError` on an unknown or request signature, a wrong field count, a field of
- * the wrong type, or trailing bytes.
+ * RECORD's list or the summary's metadata map. Throws `PackStreamError` on an unknown or request
+ * signature, a wrong field count, a field of the wrong type, or trailing bytes.
  *
  * @since 0.1.0
  * @category decoders
@@ -111,7 +108,7 @@ export const decodeResponse = (bytes: Uint8Array, unpacker: Unpacker): Response 
   unpacker.reset(bytes)
   if (signature === S.RECORD) {
     if (size !== 1) arity(signature, size, 1)
-    return { _tag: "Record", fields: recordFields(bytes, unpacker) }
+    return { _tag: "Record", fields: decodeRecord(bytes, unpacker) }
   }
   unpacker.pos = 2
   switch (signature) {

@@ -252,10 +252,10 @@ const makeConnection = (
 
   /** Dispatches one message to the head of the queue; returns an error when the connection breaks. */
   const dispatch = (bytes: Uint8Array): Neo4jError | undefined => {
-    // a RECORD goes to its result undecoded: the result decodes it when its consumer reads it, so
-    // that a batch waiting for a slow consumer is ~100 bytes a record of views, not records that
-    // survive young-generation collections (bench/e2e slow consumer, peak RSS)
-    // (its list header is checked here, its values when decoded)
+    // a RECORD goes to its result undecoded (its list header checked here, its values when
+    // decoded): the result decodes it when its consumer reads it, so that a batch waiting for a
+    // slow consumer is ~100 bytes a record of views, not records that survive young-generation
+    // collections (bench/e2e slow consumer, peak RSS)
     const first = queue[0]
     if (first?.onRecord !== undefined && Res.isRecord(bytes)) {
       const garbled = Res.recordHeaderError(bytes)

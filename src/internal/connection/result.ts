@@ -1,7 +1,8 @@
 /**
  * A query result on one connection: RUN and the first `PULL n` go out in one write; the record
- * stream sends each further `PULL n` only when the consumer demands the next batch, and each
- * batch is one `Chunk` (no Effect per record). When the consumer stops early, the stream's
+ * stream sends each further `PULL n` only when the consumer demands the next batch. A batch's
+ * RECORDs arrive undecoded and are decoded as the consumer reads them, handed out in `Chunk`s of
+ * up to 250 records (no Effect per record). When the consumer stops early, the stream's
  * finalizer leaves the connection clean: DISCARD when the server still holds records, RESET
  * when a batch was cut off mid-read (interruption).
  */
@@ -170,14 +171,14 @@ export const run = (
         garbled !== undefined
           ? Effect.fail(Option.some(garbled))
           : rawPos < raw.length
-          ? nextSlice
-          : done && pullPending === undefined
-            ? Effect.fail(Option.none())
-            : Effect.matchEffect(readBatch, {
-                onFailure: (e) => Effect.fail(Option.some(e)),
-                // a batch without records (has_more and nothing else) is an empty chunk
-                onSuccess: () => (rawPos < raw.length ? nextSlice : Effect.succeed(Chunk.empty()))
-              })
+            ? nextSlice
+            : done && pullPending === undefined
+              ? Effect.fail(Option.none())
+              : Effect.matchEffect(readBatch, {
+                  onFailure: (e) => Effect.fail(Option.some(e)),
+                  // a batch without records (has_more and nothing else) is an empty chunk
+                  onSuccess: () => (rawPos < raw.length ? nextSlice : Effect.succeed(Chunk.empty()))
+                })
       )
 
       const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {

@@ -20,6 +20,7 @@ import * as DirectRouter from "./routing/directRouter.js"
 import type { Router } from "./routing/router.js"
 import * as RoutingRouter from "./routing/routingRouter.js"
 import * as SessionImpl from "./session/session.js"
+import { parseAddress } from "./transport/address.js"
 
 /**
  * What `getServerInfo` reports.
@@ -81,13 +82,6 @@ export interface CoreOptions {
   readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
   /** resolves the URI's address to the addresses to try (routing only) */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
-}
-
-/** "host:port" or "[v6]:port" to parts; a missing port is the URI's. */
-export const parseAddress = (address: string, defaultPort: number): { host: string; port: number } => {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address) ?? /^([^:]+)(?::(\d+))?$/.exec(address)
-  if (!m) return { host: address, port: defaultPort }
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort }
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import { Effect } from "effect"
 import type { Tracer } from "effect"
+import { parseAddress } from "../transport/address.js"
 
 /** Effect's default tracer, as every fiber has it unless a Layer or `withTracer` replaces it. */
 const defaultTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
@@ -27,14 +28,10 @@ const whenTracing = <A, E, R>(self: Effect.Effect<A, E, R>, traced: () => Effect
  */
 export const QUERY_SPAN = "neo4j.run"
 
-/** "host:port" (or "[v6]:port") split for the server attributes. */
+/** The server attributes of a connection's "host:port" (every connection's address has a port). */
 const serverAttributes = (address: string): Record<string, unknown> => {
-  const colon = address.lastIndexOf(":")
-  const host = colon > 0 ? address.slice(0, colon) : address
-  return {
-    "server.address": host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host,
-    "server.port": colon > 0 ? Number(address.slice(colon + 1)) : undefined
-  }
+  const { host, port } = parseAddress(address, 7687)
+  return { "server.address": host, "server.port": port }
 }
 
 /**

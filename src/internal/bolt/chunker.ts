@@ -73,18 +73,16 @@ export class Chunker {
    * A copy of everything framed so far, in memory from `alloc` (a fresh Uint8Array by default);
    * the buffer is reset for reuse.
    */
-  take(alloc?: (size: number) => Uint8Array): Uint8Array {
-    let out: Uint8Array
-    if (alloc === undefined) out = this.packer.toBytes()
-    else {
-      const view = this.packer.bytes()
-      out = alloc(view.length)
-      out.set(view)
-    }
+  take(alloc: (size: number) => Uint8Array = newBytes): Uint8Array {
+    const view = this.packer.bytes()
+    const out = alloc(view.length)
+    out.set(view)
     this.packer.reset()
     return out
   }
 }
+
+const newBytes = (size: number): Uint8Array => new Uint8Array(size)
 
 /** Frames one message body into chunks (a convenience for constant frames and tests). */
 export const chunk = (body: Uint8Array): Uint8Array => {

@@ -24,7 +24,6 @@ import type { Neo4jError } from "../../Neo4jError.js"
 import { Chunker } from "../bolt/chunker.js"
 import { Dechunker } from "../bolt/dechunker.js"
 import { failureToError } from "../bolt/failure.js"
-import { CLIENT_OFFER, parseServerAnswer } from "../bolt/handshake.js"
 import type { Negotiated } from "../bolt/handshake.js"
 import { makeDehydrator, makeHydrator } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
@@ -36,6 +35,7 @@ import { Unpacker } from "../packstream/unpacker.js"
 import { connect } from "../transport/socket.js"
 import type { ByteSocket, TlsOptions } from "../transport/socket.js"
 import * as BoltTrace from "./boltTrace.js"
+import { handshake } from "./handshake.js"
 
 /**
  * What a connection needs to open.
@@ -161,48 +161,12 @@ export const open = (options: ConnectionOptions): Effect.Effect<Connection, Neo4
           })
       })
     const trace = yield* BoltTrace.make(socket.address)
-    const connection = yield* bounded("Bolt handshake", handshake(socket, options, trace))
+    const { negotiated, rest } = yield* bounded("Bolt handshake", handshake(socket))
+    const connection = makeConnection(socket, options, negotiated, rest, trace)
     yield* Scope.addFinalizerExit(scope, (_exit) => connection.close)
     yield* bounded("HELLO", connection.hello(options))
     return connection.api
   })
-
-/** Reads the server's handshake answer; bytes after it are kept for the dechunker. */
-const handshake = (socket: ByteSocket, options: ConnectionOptions, trace: BoltTrace.BoltTrace | undefined) =>
-  Effect.gen(function* () {
-    yield* socket.write(CLIENT_OFFER)
-    let buffered: Uint8Array = new Uint8Array(0)
-    let negotiated: Negotiated | undefined
-    while (negotiated === undefined) {
-      const bytes = yield* socket.read
-      if (bytes === undefined) {
-        return yield* Effect.fail(
-          new ServiceUnavailableError({
-            reason: "Closed",
-            address: socket.address,
-            message: `the server at ${socket.address} closed the connection during the Bolt handshake${
-              buffered.length > 0 ? ` after ${buffered.length} bytes` : ""
-            }`
-          })
-        )
-      }
-      buffered = concat(buffered, bytes)
-      negotiated = yield* Effect.try({
-        try: () => parseServerAnswer(buffered),
-        catch: (e) =>
-          e instanceof ProtocolError ? e : new ProtocolError({ message: `handshake failed: ${String(e)}`, cause: e })
-      })
-    }
-    return makeConnection(socket, options, negotiated, buffered.subarray(negotiated.consumed), trace)
-  })
-
-const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  if (a.length === 0) return b
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
-}
 
 const makeConnection = (
   socket: ByteSocket,

@@ -29,22 +29,18 @@ export const rng = (seed: number): (() => number) => {
 }
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-/** The short strings of the stream rows' lists. */
-export const TAGS = ["red", "green", "blue", "amber", "teal", "plum", "gold", "jade", "ruby", "onyx", "sand", "rose"]
-/** The node rows' labels. */
-export const LABELS = ["Person", "Customer", "Employee", "Admin", "Account", "Verified", "Active", "Europe"]
-/** The database part of the node rows' element ids. */
-export const ELEMENT_DB = "4:5f0c3a8e-1b2d-4c6e-9f70-a1b2c3d4e5f6:"
+const TAGS = ["red", "green", "blue", "amber", "teal", "plum", "gold", "jade", "ruby", "onyx", "sand", "rose"]
+const LABELS = ["Person", "Customer", "Employee", "Admin", "Account", "Verified", "Active", "Europe"]
+const ELEMENT_DB = "4:5f0c3a8e-1b2d-4c6e-9f70-a1b2c3d4e5f6:"
 
-/** `n` random characters of [a-z0-9]. */
-export const word = (next: () => number, n: number): string => {
+const word = (next: () => number, n: number): string => {
   let s = ""
   for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)]
   return s
 }
 
-/** A float with a fractional part (an integral number would be packed as an Integer by us). */
-export const fraction = (next: () => number, scale: number): number => {
+/** a float with a fractional part (an integral number would be packed as an Integer by us) */
+const fraction = (next: () => number, scale: number): number => {
   const f = next() * scale
   return Number.isInteger(f) ? f + 0.5 : f
 }
@@ -58,15 +54,24 @@ export const STREAM_KEYS = ["id", "name", "score", "active", "tags"] as const
 /** One stream row: [int, 16-char string, float, bool, list of 3 short strings]. */
 export type StreamRow = [number, string, number, boolean, [string, string, string]]
 
-/** `count` stream rows; ints run over 0..~2^31 so every Integer size from tiny to INT_32 occurs. */
+/** The seed of the stream rows. */
+export const STREAM_SEED = 42
+
+/**
+ * Stream row `i`, drawing from `next` (a PRNG seeded with `STREAM_SEED`, rows made in order);
+ * ints run over 0..~2^31 so every Integer size from tiny to INT_32 occurs.
+ */
+export const streamRow = (next: () => number, i: number): StreamRow => {
+  const pick = (): string => TAGS[Math.floor(next() * TAGS.length)]!
+  const id = i % 4 === 0 ? i % 100 : i % 4 === 1 ? i % 30000 : i * 2003
+  return [id, word(next, 16), fraction(next, 1000), next() < 0.5, [pick(), pick(), pick()]]
+}
+
+/** `count` stream rows. */
 export const streamRows = (count: number): Array<StreamRow> => {
-  const next = rng(42)
+  const next = rng(STREAM_SEED)
   const rows = new Array<StreamRow>(count)
-  for (let i = 0; i < count; i++) {
-    const pick = (): string => TAGS[Math.floor(next() * TAGS.length)]!
-    const id = i % 4 === 0 ? i % 100 : i % 4 === 1 ? i % 30000 : i * 2003
-    rows[i] = [id, word(next, 16), fraction(next, 1000), next() < 0.5, [pick(), pick(), pick()]]
-  }
+  for (let i = 0; i < count; i++) rows[i] = streamRow(next, i)
   return rows
 }
 
@@ -90,35 +95,41 @@ export interface NodeRow {
   readonly elementId: string
 }
 
+/** The seed of the node rows. */
+export const NODE_SEED = 7
+
+/** Node row `i`, drawing from `next` (a PRNG seeded with `NODE_SEED`, rows made in order). */
+export const nodeRow = (next: () => number, i: number): NodeRow => {
+  const a = Math.floor(next() * LABELS.length)
+  const labels: [string, string, string] = [
+    LABELS[a]!,
+    LABELS[(a + 1 + Math.floor(next() * 3)) % LABELS.length]!,
+    LABELS[(a + 4 + Math.floor(next() * 3)) % LABELS.length]!
+  ]
+  const name = word(next, 10)
+  return {
+    id: i * 3 + 1000,
+    labels,
+    properties: {
+      name,
+      age: 18 + Math.floor(next() * 80),
+      score: fraction(next, 100),
+      active: next() < 0.7,
+      email: `${name}@example.com`
+    },
+    elementId: ELEMENT_DB + (i * 3 + 1000)
+  }
+}
+
 /** `count` nodes with 3 labels and 5 properties each. */
 export const nodeRows = (count: number): Array<NodeRow> => {
-  const next = rng(7)
+  const next = rng(NODE_SEED)
   const rows = new Array<NodeRow>(count)
-  for (let i = 0; i < count; i++) {
-    const a = Math.floor(next() * LABELS.length)
-    const labels: [string, string, string] = [
-      LABELS[a]!,
-      LABELS[(a + 1 + Math.floor(next() * 3)) % LABELS.length]!,
-      LABELS[(a + 4 + Math.floor(next() * 3)) % LABELS.length]!
-    ]
-    const name = word(next, 10)
-    rows[i] = {
-      id: i * 3 + 1000,
-      labels,
-      properties: {
-        name,
-        age: 18 + Math.floor(next() * 80),
-        score: fraction(next, 100),
-        active: next() < 0.7,
-        email: `${name}@example.com`
-      },
-      elementId: ELEMENT_DB + (i * 3 + 1000)
-    }
-  }
+  for (let i = 0; i < count; i++) rows[i] = nodeRow(next, i)
   return rows
 }
 
-/** The node's Bolt structure for our packer. */
+/** The wire structure of a node row. */
 export const nodeStructure = (n: NodeRow): Structure =>
   new Structure(NODE_TAG, [n.id, n.labels, n.properties, n.elementId])
 

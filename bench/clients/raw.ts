@@ -15,7 +15,6 @@ import { Dechunker } from "../../src/internal/bolt/dechunker.js"
 import { makeHydrator } from "../../src/internal/bolt/hydration.js"
 import * as Msg from "../../src/internal/bolt/messages.js"
 import * as Res from "../../src/internal/bolt/responses.js"
-import * as S from "../../src/internal/bolt/signatures.js"
 import { capabilities, version } from "../../src/internal/bolt/version.js"
 import { Unpacker } from "../../src/internal/packstream/unpacker.js"
 import * as Q from "../server/queries.js"
@@ -74,7 +73,7 @@ const stream = (n: number): Promise<{ count: number; check: number }> =>
     let check = 0
     let successes = 0
     onMessage = (m) => {
-      if (m[1] === S.RECORD) {
+      if (Res.isRecord(m)) {
         count++
         if (decode) check = (check + (Res.decodeRecord(m, unpacker)[0] as number)) % MOD
         return

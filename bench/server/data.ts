@@ -8,8 +8,7 @@
  */
 import { Chunker } from "../../src/internal/bolt/chunker.js"
 import { RECORD } from "../../src/internal/bolt/signatures.js"
-import { Structure } from "../../src/internal/packstream/structure.js"
-import { ELEMENT_DB, fraction, LABELS, rng, TAGS, word } from "../fixtures.js"
+import { NODE_SEED, nodeRow, nodeValues, rng, STREAM_SEED, streamRow } from "../fixtures.js"
 
 /**
  * Pre-framed records: record `i` is `bytes[offsets[i], offsets[i + 1])`.
@@ -41,41 +40,14 @@ const encode = (keys: ReadonlyArray<string>, count: number, row: (i: number) => 
  * ints cover every Integer width a client meets (tiny, INT_8/16/32).
  */
 export const streamRecords = (keys: ReadonlyArray<string>, count: number): Canned => {
-  const next = rng(42)
-  const pick = (): string => TAGS[Math.floor(next() * TAGS.length)]!
-  return encode(keys, count, (i) => [
-    i % 4 === 0 ? i % 100 : i % 4 === 1 ? i % 30000 : i * 2003,
-    word(next, 16),
-    fraction(next, 1000),
-    next() < 0.5,
-    [pick(), pick(), pick()]
-  ])
+  const next = rng(STREAM_SEED)
+  return encode(keys, count, (i) => streamRow(next, i))
 }
-
-/** Node structure tag. */
-const NODE = 0x4e
 
 /** The nodes workload's rows: one Node (Bolt 5: id, 3 labels, 5 properties, element id). */
 export const nodeRecords = (keys: ReadonlyArray<string>, count: number): Canned => {
-  const next = rng(7)
-  return encode(keys, count, (i) => {
-    const a = Math.floor(next() * LABELS.length)
-    const labels = [
-      LABELS[a]!,
-      LABELS[(a + 1 + Math.floor(next() * 3)) % LABELS.length]!,
-      LABELS[(a + 4 + Math.floor(next() * 3)) % LABELS.length]!
-    ]
-    const name = word(next, 10)
-    const id = i * 3 + 1000
-    const properties = {
-      name,
-      age: 18 + Math.floor(next() * 80),
-      score: fraction(next, 100),
-      active: next() < 0.7,
-      email: `${name}@example.com`
-    }
-    return [new Structure(NODE, [id, labels, properties, ELEMENT_DB + id])]
-  })
+  const next = rng(NODE_SEED)
+  return encode(keys, count, (i) => nodeValues(nodeRow(next, i)))
 }
 
 /** One record with one value. */

@@ -83,25 +83,32 @@ export const kerberos = (ticket: string | Redacted.Redacted<string>): AuthToken 
 export const none = (): AuthToken => make({ scheme: "none" })
 
 /**
- * A custom scheme for server auth plugins.
+ * A custom scheme for server auth plugins. As in the official drivers, empty credentials, realm
+ * and parameters are left out of the token (the principal is always sent).
+ *
+ * ```ts
+ * const token = Auth.custom("ada", Redacted.make("secret"), "", "my-plugin", { tenant: "t1" })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
 export const custom = (
   principal: string,
-  credentials: string | Redacted.Redacted<string>,
-  realm: string,
+  credentials: string | Redacted.Redacted<string> | undefined,
+  realm: string | undefined,
   scheme: string,
   parameters?: Readonly<Record<string, unknown>>
-): AuthToken =>
-  make({
+): AuthToken => {
+  const secretValue = credentials === undefined ? undefined : secret(credentials)
+  return make({
     scheme,
     principal,
-    credentials: secret(credentials),
-    realm,
-    ...(parameters ? { parameters } : {})
+    ...(secretValue !== undefined && Redacted.value(secretValue) !== "" ? { credentials: secretValue } : {}),
+    ...(realm ? { realm } : {}),
+    ...(parameters && Object.keys(parameters).length > 0 ? { parameters } : {})
   })
+}
 
 /**
  * Whether a value is an AuthToken.

@@ -839,7 +839,7 @@ C: GOODBYE
     }).pipe(Effect.scoped)
   )
 
-  it.live("the server's connection.recv_timeout_seconds hint: a stalled query fails with ServiceUnavailableError (Timeout)", () =>
+  for (const useBigInt of [false, true]) it.live(`the server's connection.recv_timeout_seconds hint (useBigInt ${useBigInt}): a stalled query fails with ServiceUnavailableError (Timeout)`, () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         script: `!: BOLT 5.4
@@ -854,7 +854,7 @@ S: <STALL>
       const before = openSockets()
       const start = Date.now()
       const error = yield* withDriver((d) => Stream.runCollect(d.stream("RETURN 1"))).pipe(
-        Effect.provide(driverLayer(stub)),
+        Effect.provide(driverLayer(stub, { useBigInt })),
         Effect.flip
       )
       const elapsed = Date.now() - start

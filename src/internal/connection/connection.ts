@@ -115,6 +115,8 @@ export interface Connection {
   readonly isDefunct: () => boolean
   /** Whether requests are in flight. */
   readonly busy: () => boolean
+  /** How many RUNs were queued so far: a result whose RUN is the latest omits `qid` on PULL/DISCARD. */
+  readonly runCount: () => number
   /**
    * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
    * the `ProtocolError`, and the connection is defunct (closed when released).
@@ -179,7 +181,11 @@ const makeConnection = (
   let caps = capabilities(negotiated.version)
   const chunker = new Chunker(16 * 1024, makeDehydrator(caps))
   const dechunker = new Dechunker(options.maxMessageSize)
-  const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), options.useBigInt ?? false)
+  // summaries (metadata, hints, counters) always decode Integers as numbers where exact: protocol
+  // behaviour never depends on the user's `useBigInt`, which applies to RECORD values only
+  const useBigInt = options.useBigInt ?? false
+  const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), false)
+  let runs = 0
   const queue: Array<Pending> = []
   let inbox: Array<Uint8Array> = []
   let inboxPos = 0
@@ -230,6 +236,7 @@ const makeConnection = (
     }
     let response: Res.Response
     try {
+      unpacker.useBigInt = false
       response = Res.decodeResponse(bytes, unpacker)
     } catch (e) {
       return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
@@ -333,6 +340,7 @@ const makeConnection = (
       return pending
     }
     queue.push(pending)
+    if (name === "RUN") runs++
     return pending
   }
 
@@ -401,6 +409,16 @@ const makeConnection = (
       const meta = yield* expectSuccess(helloPending)
       if (logonPending) yield* expectSuccess(logonPending)
       server = typeof meta.server === "string" ? meta.server : ""
+      // as the reference drivers: a server that does not say it is Neo4j is not talked to
+      if (!server.startsWith("Neo4j/")) {
+        return yield* Effect.fail(
+          die(
+            new ProtocolError({
+              message: `the server at ${address} is not Neo4j: its agent is ${JSON.stringify(meta.server ?? null)} (expected "Neo4j/<version>")`
+            })
+          )
+        )
+      }
       connectionId = typeof meta.connection_id === "string" ? meta.connection_id : ""
       hints = isRecord(meta.hints) ? meta.hints : {}
       if (caps.utcPatch && Array.isArray(meta.patch_bolt) && meta.patch_bolt.includes("utc")) {
@@ -409,7 +427,8 @@ const makeConnection = (
         chunker.packer.dehydrate = makeDehydrator(caps)
       }
       const recv = hints["connection.recv_timeout_seconds"]
-      if (typeof recv === "number" && recv > 0) socket.setReadTimeout(recv * 1000)
+      const recvSeconds = typeof recv === "bigint" ? Number(recv) : recv
+      if (typeof recvSeconds === "number" && recvSeconds > 0) socket.setReadTimeout(recvSeconds * 1000)
     })
 
   const close = Effect.suspend(() => {
@@ -451,8 +470,10 @@ const makeConnection = (
     failure: () => failed,
     isDefunct: () => defunct !== undefined || socket.isClosed(),
     busy: () => queue.length > 0,
+    runCount: () => runs,
     decodeRecord: (body) => {
       try {
+        unpacker.useBigInt = useBigInt
         return Res.decodeRecord(body, unpacker)
       } catch (e) {
         throw die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))

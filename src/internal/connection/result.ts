@@ -78,6 +78,7 @@ export const run = (
     const runPending = conn.enqueue("RUN", (c) => Msg.run(c, conn.caps, request))
     // a RUN that could not be encoded was not queued: no PULL may follow it
     if (runPending.outcome !== undefined) return Effect.fail(outcomeError(runPending.outcome, conn, "RUN")!)
+    const runSeq = conn.runCount()
     const firstPull = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize }))
     let pullPending: Pending | undefined = firstPull
     return Effect.flatMap(Effect.zipRight(awaitFirst, conn.await(runPending)), (outcome) => {
@@ -86,7 +87,10 @@ export const run = (
       const runMetadata = (outcome as { metadata: Readonly<Record<string, unknown>> }).metadata
       const fields = Array.isArray(runMetadata.fields) ? (runMetadata.fields as Array<string>) : []
       const shape = new RecordShape(fields)
-      const qid = typeof runMetadata.qid === "number" || typeof runMetadata.qid === "bigint" ? runMetadata.qid : undefined
+      const serverQid = typeof runMetadata.qid === "number" || typeof runMetadata.qid === "bigint" ? runMetadata.qid : undefined
+      // the implicit default: PULL/DISCARD name their result only once a later RUN went out on the
+      // connection (`qid` -1, left out, is "the last result"), as the reference drivers do
+      const qidNow = () => (conn.runCount() === runSeq ? undefined : serverQid)
       let done = false
       let summary: Readonly<Record<string, unknown>> | undefined
       let streamed = false
@@ -126,7 +130,7 @@ export const run = (
       /** Reads the batch in flight (its records land in `raw`). */
       const readBatch: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
         if (pullPending === undefined) {
-          pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid }))
+          pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid: qidNow() }))
           pullPending.onRecord = onRecord
         }
         return Effect.flatMap(conn.await(pullPending), (o) => {
@@ -158,7 +162,7 @@ export const run = (
           pullPending = undefined
           return conn.reset
         }
-        const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid }))
+        const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid: qidNow() }))
         return Effect.flatMap(conn.await(d), (o) => {
           const err = outcomeError(o, conn, "DISCARD")
           if (err) return Effect.fail(err)

@@ -1,0 +1,764 @@
+/**
+ * One TestKit connection: its objects by id and the request handlers.
+ *
+ * Every request runs in its own fiber, so that a request waiting on TestKit (a resolver call, a
+ * bookmark manager callback, a transaction function waiting for RetryablePositive) does not
+ * block the requests that answer it. TestKit sends one request at a time otherwise.
+ *
+ * Objects are scoped: a driver has a Scope, each session a child of its driver's, each explicit
+ * transaction a child of its session's, each result read by ResultNext a child of its owner's
+ * (the `Stream.toPull` of its records lives there). Closing a TestKit object closes its scope.
+ */
+import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Scope, Stream } from "effect"
+import {
+  Auth,
+  Bookmarks,
+  Neo4jDriver,
+  Neo4jError,
+  Record as Rec,
+  Result as Res
+} from "effect-neo4j"
+import type { DriverConfig, Session, Transaction } from "effect-neo4j"
+import { fromDriver, mapFromDriver, mapToDriver } from "./cypher.js"
+import { FEATURES } from "./features.js"
+import * as Json from "./json.js"
+import { skipReason } from "./skipped.js"
+
+type Data = { readonly [key: string]: Json.Json }
+
+/** A failure of the user's code in a transaction function (RetryableNegative without an error id). */
+class FrontendUserError extends Error {
+  readonly _frontend = true
+  constructor() {
+    super("TestKit FrontendError: the test's transaction function failed")
+  }
+}
+
+/** A request the backend cannot serve (a missing API, a malformed request). */
+class BackendFailure extends Data.TaggedError("BackendFailure")<{ readonly message: string }> {}
+
+interface DriverEntry {
+  readonly driver: Neo4jDriver.Neo4jDriver
+  readonly scope: Scope.CloseableScope
+}
+
+interface SessionEntry {
+  readonly session: Session.Session
+  readonly scope: Scope.CloseableScope
+  /** the transaction function attempt waiting for RetryablePositive / RetryableNegative */
+  retryable: Deferred.Deferred<void, unknown> | undefined
+}
+
+interface TxEntry {
+  readonly run: Transaction.ManagedTransaction["run"]
+  /** explicit transactions only */
+  readonly explicit: Transaction.Transaction | undefined
+  readonly scope: Scope.CloseableScope
+}
+
+interface ResultEntry {
+  readonly result: Res.Result
+  /** where the records' pull lives (the transaction's or session's scope) */
+  readonly owner: Scope.Scope
+  pull: Effect.Effect<Chunk.Chunk<Rec.Neo4jRecord>, Option.Option<Neo4jError.Neo4jError>> | undefined
+  buffer: Array<Rec.Neo4jRecord>
+  ended: boolean
+}
+
+const str = (v: Json.Json | undefined): string | undefined => (typeof v === "string" ? v : undefined)
+const num = (v: Json.Json | undefined): number | undefined =>
+  typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined
+
+/** `timeout` in milliseconds when the request carries one (null: the driver's default). */
+const timeoutOf = (d: Data): { timeout?: number } => {
+  const t = num(d.timeout)
+  return t === undefined ? {} : { timeout: t }
+}
+
+const metadataOf = (d: Data): { metadata?: Record<string, unknown> } =>
+  d.txMeta === null || d.txMeta === undefined ? {} : { metadata: mapToDriver(d.txMeta as Record<string, unknown>) }
+
+/** TestKit's AuthorizationToken to the driver's AuthToken. */
+const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
+  const t = ((token as { data?: Data } | null)?.data ?? token ?? {}) as Data
+  const scheme = str(t.scheme) ?? "none"
+  const principal = str(t.principal) ?? ""
+  const credentials = str(t.credentials) ?? ""
+  const realm = str(t.realm)
+  switch (scheme) {
+    case "basic":
+      return Auth.basic(principal, credentials, realm)
+    case "bearer":
+      return Auth.bearer(credentials)
+    case "kerberos":
+      return Auth.kerberos(credentials)
+    case "none":
+      return Auth.none()
+    default: {
+      const raw = t.parameters
+      const parameters =
+        raw === null || raw === undefined
+          ? undefined
+          : (Object.fromEntries(
+              Object.entries(raw as Data).map(([k, v]) => [
+                k,
+                typeof v === "object" && v !== null && "name" in v ? mapToDriver({ v })["v"] : v
+              ])
+            ) as Record<string, unknown>)
+      return Auth.custom(principal, credentials, realm ?? "", scheme, parameters)
+    }
+  }
+}
+
+const isTaggedError = (e: unknown): e is { readonly _tag: string; readonly message: string } =>
+  typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string"
+
+const gqlFields = (e: Record<string, unknown>) => {
+  const diag = e.diagnosticRecord as Record<string, unknown> | undefined
+  const raw = diag?._classification
+  return {
+    gqlStatus: typeof e.gqlStatus === "string" ? e.gqlStatus : undefined,
+    statusDescription: typeof e.description === "string" ? e.description : undefined,
+    diagnosticRecord: diag === undefined ? undefined : mapFromDriver(diag),
+    classification: typeof e.classification === "string" ? e.classification : undefined,
+    rawClassification: typeof raw === "string" ? raw : undefined
+  }
+}
+
+/** A GQL cause chain, as TestKit's GqlError. */
+const gqlCause = (c: unknown): unknown => {
+  if (typeof c !== "object" || c === null || !("message" in c)) return undefined
+  const e = c as Record<string, unknown>
+  return {
+    name: "GqlError",
+    data: { msg: String(e.message), ...gqlFields(e), cause: gqlCause(e.cause) }
+  }
+}
+
+const summaryOf = (s: Res.ResultSummary) => ({
+  serverInfo: { address: s.server.address, agent: s.server.agent, protocolVersion: s.server.protocolVersion },
+  counters: {
+    constraintsAdded: s.counters.constraintsAdded,
+    constraintsRemoved: s.counters.constraintsRemoved,
+    containsSystemUpdates: s.counters.containsSystemUpdates,
+    containsUpdates: s.counters.containsUpdates,
+    indexesAdded: s.counters.indexesAdded,
+    indexesRemoved: s.counters.indexesRemoved,
+    labelsAdded: s.counters.labelsAdded,
+    labelsRemoved: s.counters.labelsRemoved,
+    nodesCreated: s.counters.nodesCreated,
+    nodesDeleted: s.counters.nodesDeleted,
+    propertiesSet: s.counters.propertiesSet,
+    relationshipsCreated: s.counters.relationshipsCreated,
+    relationshipsDeleted: s.counters.relationshipsDeleted,
+    systemUpdates: s.counters.systemUpdates
+  },
+  database: s.database ?? null,
+  // the driver has no parsed severity/category: both forms carry its (raw) values
+  notifications: s.notifications.map((n) => ({
+    severity: n.severity,
+    severityLevel: n.severity,
+    rawSeverityLevel: n.severity,
+    description: n.description,
+    code: n.code,
+    title: n.title,
+    category: n.category,
+    rawCategory: n.category,
+    ...(n.position ? { position: n.position } : {})
+  })),
+  gqlStatusObjects: s.gqlStatusObjects.map((g) => ({
+    gqlStatus: g.gqlStatus,
+    statusDescription: g.statusDescription,
+    position: g.position ?? null,
+    classification: g.classification ?? "UNKNOWN",
+    rawClassification: g.classification ?? null,
+    severity: g.severity ?? "UNKNOWN",
+    rawSeverity: g.severity ?? null,
+    diagnosticRecord: mapFromDriver(g.diagnosticRecord),
+    // no public API tells a notification status from another one
+    isNotification: false
+  })),
+  plan: s.plan ?? null,
+  profile: s.profile ?? null,
+  query: { text: s.query.text, parameters: mapFromDriver(s.query.parameters) },
+  queryType: s.queryType ?? null,
+  resultAvailableAfter: s.resultAvailableAfter ?? null,
+  resultConsumedAfter: s.resultConsumedAfter ?? null
+})
+
+const recordOf = (r: Rec.Neo4jRecord) => ({ values: r.values.map(fromDriver) })
+
+/**
+ * One TestKit connection's state and handlers.
+ */
+export class Connection {
+  private nextId = 0
+  private readonly drivers = new Map<string, DriverEntry>()
+  private readonly sessions = new Map<string, SessionEntry>()
+  private readonly txs = new Map<string, TxEntry>()
+  private readonly results = new Map<string, ResultEntry>()
+  private readonly errors = new Map<string, unknown>()
+  private readonly managers = new Map<string, Bookmarks.BookmarkManager>()
+  /** answers TestKit owes the backend (resolver, bookmark manager callbacks), by request id */
+  private readonly callbacks = new Map<string, Deferred.Deferred<Json.Json>>()
+  private readonly fibers = new Set<Fiber.RuntimeFiber<void, never>>()
+  private closed = false
+
+  constructor(
+    private readonly out: (text: string) => void,
+    private readonly debug: boolean
+  ) {}
+
+  private id(): string {
+    return String(this.nextId++)
+  }
+
+  private write(name: string, data: unknown = {}): void {
+    const json = Json.stringify({ name, data })
+    if (this.debug) console.error(`>>> ${json}`)
+    this.out(`#response begin\n${json}\n#response end\n`)
+  }
+
+  /** Answers with the error: a driver error (kept by id), the test's own error, or a backend error. */
+  private writeError(e: unknown): void {
+    if (e instanceof FrontendUserError) return this.write("FrontendError", { msg: e.message })
+    if (e instanceof BackendFailure) return this.write("BackendError", { msg: e.message })
+    if (isTaggedError(e)) {
+      const id = this.id()
+      this.errors.set(id, e)
+      const f = e as unknown as Record<string, unknown>
+      return this.write("DriverError", {
+        id,
+        errorType: e._tag,
+        msg: String(e.message ?? ""),
+        code: typeof f.code === "string" ? f.code : undefined,
+        retryable: Neo4jError.isRetriable(e),
+        ...gqlFields(f),
+        cause: gqlCause(f.cause)
+      })
+    }
+    if (e instanceof Error) {
+      // a value the driver's constructors refused (RangeError, TypeError): the driver's own check
+      const id = this.id()
+      this.errors.set(id, e)
+      return this.write("DriverError", { id, errorType: e.name, msg: e.message })
+    }
+    return this.write("BackendError", { msg: String(e) })
+  }
+
+  /** Handles one request (its JSON text). */
+  handle(text: string): void {
+    if (this.closed) return
+    let req: { name?: unknown; data?: unknown }
+    try {
+      req = Json.parse(text) as { name?: unknown; data?: unknown }
+    } catch (e) {
+      return this.write("BackendError", { msg: `unreadable request: ${String(e)}` })
+    }
+    if (this.debug) console.error(`<<< ${text.trim()}`)
+    const name = String(req.name)
+    const data = (req.data ?? {}) as Data
+    const handler = this.handlers[name]
+    if (handler === undefined) {
+      return this.write("BackendError", { msg: `effect-neo4j's backend does not support the request ${name}` })
+    }
+    const program = Effect.suspend(() => handler(data)).pipe(
+      Effect.catchAllCause((cause) =>
+        Effect.sync(() => {
+          if (Cause.isInterruptedOnly(cause)) return
+          const e = failureOrDefects(cause)[0]
+          this.writeError(e ?? new BackendFailure({ message: Cause.pretty(cause) }))
+        })
+      )
+    )
+    const fiber = Effect.runFork(program)
+    this.fibers.add(fiber)
+    fiber.addObserver(() => this.fibers.delete(fiber))
+  }
+
+  /** Interrupts what is running and closes every driver. */
+  readonly close: Effect.Effect<void> = Effect.suspend(() => {
+    this.closed = true
+    const fibers = [...this.fibers]
+    const drivers = [...this.drivers.values()]
+    this.drivers.clear()
+    return Effect.zipRight(
+      Effect.forEach(fibers, Fiber.interrupt, { discard: true }),
+      Effect.forEach(drivers, (d) => Scope.close(d.scope, Exit.void), { discard: true })
+    ).pipe(Effect.timeout(Duration.seconds(5)), Effect.ignore)
+  })
+
+  private get<A>(map: Map<string, A>, id: Json.Json | undefined, what: string): Effect.Effect<A, BackendFailure> {
+    const v = map.get(String(id))
+    return v === undefined ? Effect.fail(new BackendFailure({ message: `unknown ${what} id ${String(id)}` })) : Effect.succeed(v)
+  }
+
+  /** Asks TestKit for a callback's answer (the response `name` must carry the new request id). */
+  private ask(name: string, data: Record<string, unknown>): Effect.Effect<Json.Json> {
+    return Effect.flatMap(Deferred.make<Json.Json>(), (d) =>
+      Effect.suspend(() => {
+        const id = this.id()
+        this.callbacks.set(id, d)
+        this.write(name, { id, ...data })
+        return Effect.ensuring(
+          Deferred.await(d),
+          Effect.sync(() => this.callbacks.delete(id))
+        )
+      })
+    )
+  }
+
+  private complete(d: Data, value: Json.Json): Effect.Effect<void, BackendFailure> {
+    return Effect.flatMap(this.get(this.callbacks, d.requestId, "callback request"), (def) =>
+      Deferred.succeed(def, value)
+    )
+  }
+
+  private addResult(result: Res.Result, owner: Scope.Scope): void {
+    const id = this.id()
+    this.results.set(id, { result, owner, pull: undefined, buffer: [], ended: false })
+    this.write("Result", { id, keys: result.keys })
+  }
+
+  /** The next record of a result read through its stream (the stream starts on first use). */
+  private next(r: ResultEntry): Effect.Effect<Option.Option<Rec.Neo4jRecord>, Neo4jError.Neo4jError> {
+    return Effect.suspend(() => {
+      if (r.buffer.length > 0) return Effect.succeed(Option.some(r.buffer.shift()!))
+      if (r.ended) return Effect.succeed(Option.none())
+      const pull =
+        r.pull !== undefined
+          ? Effect.succeed(r.pull)
+          : Effect.tap(Scope.extend(Stream.toPull(r.result.records), r.owner), (p) =>
+              Effect.sync(() => {
+                r.pull = p
+              })
+            )
+      return Effect.flatMap(pull, (p) =>
+        Effect.matchEffect(p, {
+          onFailure: (e) =>
+            Option.isNone(e)
+              ? Effect.sync(() => {
+                  r.ended = true
+                  return Option.none<Rec.Neo4jRecord>()
+                })
+              : Effect.fail(e.value),
+          onSuccess: (chunk) =>
+            Effect.suspend(() => {
+              r.buffer.push(...chunk)
+              return this.next(r)
+            })
+        })
+      )
+    })
+  }
+
+  /** All the records left, through the stream once it started, else through `list`. */
+  private rest(r: ResultEntry): Effect.Effect<Array<Rec.Neo4jRecord>, Neo4jError.Neo4jError> {
+    if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
+      return Effect.map(r.result.list, (c) => {
+        r.ended = true
+        return Chunk.toArray(c)
+      })
+    }
+    const out: Array<Rec.Neo4jRecord> = []
+    const loop: Effect.Effect<Array<Rec.Neo4jRecord>, Neo4jError.Neo4jError> = Effect.flatMap(this.next(r), (o) =>
+      Option.isNone(o) ? Effect.succeed(out) : (out.push(o.value), loop)
+    )
+    return loop
+  }
+
+  /** A transaction function: RetryableTry per attempt, RetryableDone at the end. */
+  private transactionFunction(d: Data, mode: "READ" | "WRITE"): Effect.Effect<void, unknown> {
+    return Effect.flatMap(this.get(this.sessions, d.sessionId, "session"), (s) => {
+      const work = (tx: Transaction.ManagedTransaction) =>
+        Effect.gen(this, function* () {
+          const deferred = yield* Deferred.make<void, unknown>()
+          const scope = yield* Scope.fork(s.scope, ExecutionStrategy.sequential)
+          const id = this.id()
+          this.txs.set(id, { run: tx.run, explicit: undefined, scope })
+          s.retryable = deferred
+          this.write("RetryableTry", { id })
+          const outcome = yield* Effect.exit(Deferred.await(deferred))
+          s.retryable = undefined
+          yield* Scope.close(scope, Exit.void)
+          return yield* outcome
+        })
+      const config = { ...metadataOf(d), ...timeoutOf(d) }
+      const run = mode === "READ" ? s.session.executeRead(work, config) : s.session.executeWrite(work, config)
+      return Effect.zipRight(run, Effect.sync(() => this.write("RetryableDone")))
+    })
+  }
+
+  private readonly handlers: Record<string, (d: Data) => Effect.Effect<void, unknown>> = {
+    StartTest: (d) =>
+      Effect.sync(() => {
+        const reason = skipReason(String(d.testName))
+        if (reason !== undefined) this.write("SkipTest", { reason })
+        else this.write("RunTest")
+      }),
+    StartSubTest: () => Effect.sync(() => this.write("RunTest")),
+    GetFeatures: () => Effect.sync(() => this.write("FeatureList", { features: FEATURES })),
+
+    NewDriver: (d) =>
+      Effect.gen(this, function* () {
+        if (d.authTokenManagerId !== null && d.authTokenManagerId !== undefined) {
+          return yield* new BackendFailure({ message: "auth token managers: the driver has no such API" })
+        }
+        if (d.domainNameResolverRegistered === true) {
+          return yield* new BackendFailure({ message: "domain name resolver: the driver has no such API" })
+        }
+        if (d.clientCertificate != null || d.clientCertificateProviderId != null) {
+          return yield* new BackendFailure({ message: "client certificates: the driver has no such API" })
+        }
+        if (d.encrypted !== undefined || d.trustedCertificates !== undefined) {
+          return yield* new BackendFailure({ message: "encrypted / trustedCertificates options: TLS is chosen by the URI scheme" })
+        }
+        const config: Record<string, unknown> = {
+          uri: String(d.uri),
+          auth: authOf(d.authorizationToken),
+          useBigInt: true
+        }
+        const opt = (key: string, value: unknown) => {
+          if (value !== undefined && value !== null) config[key] = value
+        }
+        opt("userAgent", str(d.userAgent))
+        opt("connectionTimeout", num(d.connectionTimeoutMs))
+        opt("fetchSize", num(d.fetchSize))
+        opt("maxTransactionRetryTime", num(d.maxTxRetryTimeMs))
+        opt("connectionLivenessCheckTimeout", num(d.livenessCheckTimeoutMs))
+        opt("maxConnectionPoolSize", num(d.maxConnectionPoolSize))
+        opt("connectionAcquisitionTimeout", num(d.connectionAcquisitionTimeoutMs))
+        if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
+          const filter: Record<string, unknown> = {}
+          if (typeof d.notificationsMinSeverity === "string") filter.minimumSeverity = d.notificationsMinSeverity
+          if (Array.isArray(d.notificationsDisabledCategories)) {
+            filter.disabledClassifications = d.notificationsDisabledCategories
+          }
+          config.notificationFilter = filter
+        }
+        const resolver =
+          d.resolverRegistered === true
+            ? (address: string) =>
+                Effect.map(this.ask("ResolverResolutionRequired", { address }), (a) =>
+                  Array.isArray(a) ? a.map(String) : []
+                )
+            : undefined
+        const scope = yield* Scope.make()
+        const exit = yield* Effect.exit(
+          Scope.extend(Neo4jDriver.make(config as unknown as DriverConfig.DriverConfig, { resolver }), scope)
+        )
+        if (Exit.isFailure(exit)) {
+          yield* Scope.close(scope, exit)
+          return yield* exit
+        }
+        const id = this.id()
+        this.drivers.set(id, { driver: exit.value, scope })
+        this.write("Driver", { id })
+      }),
+
+    DriverClose: (d) =>
+      Effect.gen(this, function* () {
+        const entry = yield* this.get(this.drivers, d.driverId, "driver")
+        yield* Scope.close(entry.scope, Exit.void)
+        this.write("Driver", { id: d.driverId })
+      }),
+
+    VerifyConnectivity: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        yield* driver.verifyConnectivity()
+        this.write("Driver", { id: d.driverId })
+      }),
+
+    GetServerInfo: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const info = yield* driver.getServerInfo()
+        this.write("ServerInfo", { address: info.address, agent: info.agent, protocolVersion: info.protocolVersion })
+      }),
+
+    CheckMultiDBSupport: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const available = yield* driver.supportsMultiDb()
+        this.write("MultiDBSupport", { id: d.driverId, available })
+      }),
+
+    CheckSessionAuthSupport: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const available = yield* driver.supportsSessionAuth()
+        this.write("SessionAuthSupport", { id: d.driverId, available })
+      }),
+
+    CheckDriverIsEncrypted: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        this.write("DriverIsEncrypted", { encrypted: driver.config.parsedUri.encryption !== "none" })
+      }),
+
+    ResolverResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
+    BookmarksSupplierCompleted: (d) => this.complete(d, d.bookmarks ?? []),
+    BookmarksConsumerCompleted: (d) => this.complete(d, null),
+
+    NewBookmarkManager: (d) =>
+      Effect.gen(this, function* () {
+        const initial = Array.isArray(d.initialBookmarks) ? d.initialBookmarks.map(String) : []
+        const inner = yield* Bookmarks.makeManager(initial)
+        const id = this.id()
+        const supplier = d.bookmarksSupplierRegistered === true
+        const consumer = d.bookmarksConsumerRegistered === true
+        // the driver's in-memory manager, with TestKit's supplier and consumer around it (as the
+        // official drivers' bookmarkManager({ initialBookmarks, bookmarksSupplier, bookmarksConsumer }))
+        const manager: Bookmarks.BookmarkManager = {
+          getBookmarks: supplier
+            ? Effect.flatMap(inner.getBookmarks, (own) =>
+                Effect.map(this.ask("BookmarksSupplierRequest", { bookmarkManagerId: id }), (more) => [
+                  ...new Set([...own, ...(Array.isArray(more) ? more.map(String) : [])])
+                ])
+              )
+            : inner.getBookmarks,
+          updateBookmarks: (previous, next) =>
+            Effect.zipRight(
+              inner.updateBookmarks(previous, next),
+              consumer && next.length > 0
+                ? Effect.flatMap(inner.getBookmarks, (bookmarks) =>
+                    Effect.asVoid(this.ask("BookmarksConsumerRequest", { bookmarkManagerId: id, bookmarks }))
+                  )
+                : Effect.void
+            )
+        }
+        this.managers.set(id, manager)
+        this.write("BookmarkManager", { id })
+      }),
+
+    BookmarkManagerClose: (d) =>
+      Effect.sync(() => {
+        this.managers.delete(String(d.id))
+        this.write("BookmarkManager", { id: d.id })
+      }),
+
+    NewSession: (d) =>
+      Effect.gen(this, function* () {
+        const entry = yield* this.get(this.drivers, d.driverId, "driver")
+        if (d.authorizationToken != null) return yield* new BackendFailure({ message: "session auth: the driver has no such API" })
+        if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
+          return yield* new BackendFailure({ message: "session notification filters: the driver has no such API" })
+        }
+        const bookmarkManager =
+          d.bookmarkManagerId === undefined || d.bookmarkManagerId === null
+            ? undefined
+            : yield* this.get(this.managers, d.bookmarkManagerId, "bookmark manager")
+        const config: Session.SessionConfig = {
+          defaultAccessMode: d.accessMode === "r" ? "READ" : "WRITE",
+          ...(Array.isArray(d.bookmarks) ? { bookmarks: d.bookmarks.map(String) } : {}),
+          ...(typeof d.database === "string" ? { database: d.database } : {}),
+          ...(num(d.fetchSize) !== undefined ? { fetchSize: num(d.fetchSize)! } : {}),
+          ...(typeof d.impersonatedUser === "string" ? { impersonatedUser: d.impersonatedUser } : {}),
+          ...(bookmarkManager ? { bookmarkManager } : {})
+        }
+        const scope = yield* Scope.fork(entry.scope, ExecutionStrategy.sequential)
+        const session = yield* Scope.extend(entry.driver.session(config), scope)
+        const id = this.id()
+        this.sessions.set(id, { session, scope, retryable: undefined })
+        this.write("Session", { id })
+      }),
+
+    SessionClose: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        yield* Scope.close(s.scope, Exit.void)
+        this.write("Session", { id: d.sessionId })
+      }),
+
+    SessionRun: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        const params = mapToDriver(d.params as Record<string, unknown> | null)
+        const result = yield* s.session.run(String(d.cypher), params, { ...metadataOf(d), ...timeoutOf(d) })
+        this.addResult(result, s.scope)
+      }),
+
+    SessionLastBookmarks: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        const bookmarks = yield* s.session.lastBookmarks()
+        this.write("Bookmarks", { bookmarks })
+      }),
+
+    SessionBeginTransaction: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        const scope = yield* Scope.fork(s.scope, ExecutionStrategy.sequential)
+        const exit = yield* Effect.exit(
+          Scope.extend(s.session.beginTransaction({ ...metadataOf(d), ...timeoutOf(d) }), scope)
+        )
+        if (Exit.isFailure(exit)) {
+          yield* Scope.close(scope, exit)
+          return yield* exit
+        }
+        const id = this.id()
+        this.txs.set(id, { run: exit.value.run, explicit: exit.value, scope })
+        this.write("Transaction", { id })
+      }),
+
+    SessionReadTransaction: (d) => this.transactionFunction(d, "READ"),
+    SessionWriteTransaction: (d) => this.transactionFunction(d, "WRITE"),
+
+    RetryablePositive: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        if (s.retryable === undefined) return yield* new BackendFailure({ message: "no transaction function is waiting" })
+        yield* Deferred.succeed(s.retryable, undefined)
+      }),
+
+    RetryableNegative: (d) =>
+      Effect.gen(this, function* () {
+        const s = yield* this.get(this.sessions, d.sessionId, "session")
+        if (s.retryable === undefined) return yield* new BackendFailure({ message: "no transaction function is waiting" })
+        const known = d.errorId === "" || d.errorId === undefined ? undefined : this.errors.get(String(d.errorId))
+        yield* Deferred.fail(s.retryable, known ?? new FrontendUserError())
+      }),
+
+    TransactionRun: (d) =>
+      Effect.gen(this, function* () {
+        const tx = yield* this.get(this.txs, d.txId, "transaction")
+        const params = mapToDriver(d.params as Record<string, unknown> | null)
+        const result = yield* tx.run(String(d.cypher), params)
+        this.addResult(result, tx.scope)
+      }),
+
+    TransactionCommit: (d) =>
+      Effect.gen(this, function* () {
+        const tx = yield* this.get(this.txs, d.txId, "transaction")
+        if (tx.explicit === undefined) return yield* new BackendFailure({ message: "a transaction function's transaction is committed by the driver" })
+        yield* tx.explicit.commit
+        this.write("Transaction", { id: d.txId })
+      }),
+
+    TransactionRollback: (d) =>
+      Effect.gen(this, function* () {
+        const tx = yield* this.get(this.txs, d.txId, "transaction")
+        if (tx.explicit === undefined) return yield* new BackendFailure({ message: "a transaction function's transaction is rolled back by the driver" })
+        yield* tx.explicit.rollback
+        this.write("Transaction", { id: d.txId })
+      }),
+
+    TransactionClose: (d) =>
+      Effect.gen(this, function* () {
+        const tx = yield* this.get(this.txs, d.txId, "transaction")
+        yield* Scope.close(tx.scope, Exit.void)
+        this.write("Transaction", { id: d.txId })
+      }),
+
+    ResultNext: (d) =>
+      Effect.gen(this, function* () {
+        const r = yield* this.get(this.results, d.resultId, "result")
+        const next = yield* this.next(r)
+        if (Option.isSome(next)) this.write("Record", recordOf(next.value))
+        else this.write("NullRecord")
+      }),
+
+    ResultPeek: (d) =>
+      Effect.gen(this, function* () {
+        const r = yield* this.get(this.results, d.resultId, "result")
+        let peeked: Option.Option<Rec.Neo4jRecord>
+        if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
+          peeked = yield* r.result.peek
+        } else {
+          peeked = yield* this.next(r)
+          if (Option.isSome(peeked)) r.buffer.unshift(peeked.value)
+        }
+        if (Option.isSome(peeked)) this.write("Record", recordOf(peeked.value))
+        else this.write("NullRecord")
+      }),
+
+    ResultSingle: (d) =>
+      Effect.gen(this, function* () {
+        const r = yield* this.get(this.results, d.resultId, "result")
+        if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
+          const record = yield* r.result.single
+          r.ended = true
+          return this.write("Record", recordOf(record))
+        }
+        // the stream already started: the same rule on the records left
+        const first = yield* this.next(r)
+        const second = Option.isSome(first) ? yield* this.next(r) : Option.none()
+        yield* Effect.ignore(r.result.consume)
+        if (Option.isSome(first) && Option.isNone(second)) return this.write("Record", recordOf(first.value))
+        const count = Option.isNone(first) ? 0 : 2
+        return yield* new Res.ResultCardinalityError({
+          count,
+          message: count === 0 ? "single(): the result has no record" : "single(): the result has more than one record"
+        })
+      }),
+
+    ResultList: (d) =>
+      Effect.gen(this, function* () {
+        const r = yield* this.get(this.results, d.resultId, "result")
+        const records = yield* this.rest(r)
+        this.write("RecordList", { records: records.map(recordOf) })
+      }),
+
+    ResultConsume: (d) =>
+      Effect.gen(this, function* () {
+        const r = yield* this.get(this.results, d.resultId, "result")
+        const summary = yield* r.result.consume
+        r.buffer = []
+        this.write("Summary", summaryOf(summary))
+      }),
+
+    ExecuteQuery: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const c = (d.config ?? {}) as Data
+        if (c.authorizationToken != null) return yield* new BackendFailure({ message: "executeQuery with auth: the driver has no such API" })
+        const managerId = c.bookmarkManagerId
+        const bookmarkManager =
+          managerId === undefined || managerId === null
+            ? undefined
+            : managerId === -1
+              ? null
+              : yield* this.get(this.managers, managerId, "bookmark manager")
+        const config: Neo4jDriver.QueryConfig = {
+          ...(c.routing === "r" ? { routing: "READ" as const } : c.routing === "w" ? { routing: "WRITE" as const } : {}),
+          ...(typeof c.database === "string" ? { database: c.database } : {}),
+          ...(typeof c.impersonatedUser === "string" ? { impersonatedUser: c.impersonatedUser } : {}),
+          ...(bookmarkManager !== undefined ? { bookmarkManager } : {}),
+          ...metadataOf(c),
+          ...timeoutOf(c)
+        }
+        const params = mapToDriver(d.params as Record<string, unknown> | null)
+        const eager = yield* driver.executeQuery(String(d.cypher), params, config)
+        this.write("EagerResult", {
+          keys: eager.keys,
+          records: eager.records.map(recordOf),
+          summary: summaryOf(eager.summary)
+        })
+      })
+  }
+}
+
+/** The failures of a cause, else its defects. */
+const failureOrDefects = (cause: Cause.Cause<unknown>): Array<unknown> => {
+  const out: Array<unknown> = []
+  const walk = (c: Cause.Cause<unknown>): void => {
+    switch (c._tag) {
+      case "Fail":
+        out.push(c.error)
+        return
+      case "Die":
+        out.push(c.defect)
+        return
+      case "Sequential":
+      case "Parallel":
+        walk(c.left)
+        walk(c.right)
+        return
+      default:
+        return
+    }
+  }
+  walk(cause)
+  return out
+}

@@ -1,0 +1,60 @@
+/**
+ * The TestKit features (nutkit/protocol/feature.py) effect-neo4j really has, each checked against
+ * its public API or its wire behaviour. TestKit skips the tests that need a feature not listed.
+ *
+ * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/4.2/4.3/5.5, Auth:Managed (no auth
+ * token managers), API:Session:AuthConfig and Driver.ExecuteQuery:WithAuth (no per-session auth),
+ * API:Session:NotificationsConfig (filters are per driver only), API:Driver.VerifyAuthentication,
+ * API:SSLConfig / SSLClientCertificate (TLS is chosen by URI scheme; no client certificates),
+ * API:Result.SingleOptional, Backend:MockTime / RTFetch / RTForceUpdate (no public hooks),
+ * AuthorizationExpiredTreatment, Optimization:EagerTransactionBegin (BEGIN is queued and goes out
+ * with the first RUN), Optimization:ResultListFetchAll, Optimization:MinimalVerifyAuthentication,
+ * Detail:NumberIsNumber (drivers made here use useBigInt, so integers and floats differ).
+ */
+export const FEATURES: ReadonlyArray<string> = [
+  // protocol versions spoken (bolt/version.ts SUPPORTED); 4.4 with the UTC DateTime patch
+  "Feature:Bolt:4.4",
+  "Feature:Bolt:5.0",
+  "Feature:Bolt:5.1",
+  "Feature:Bolt:5.2",
+  "Feature:Bolt:5.3",
+  "Feature:Bolt:5.4",
+  "Feature:Bolt:5.6",
+  "Feature:Bolt:5.7",
+  "Feature:Bolt:Patch:UTC",
+  // Auth constructors
+  "Feature:Auth:Bearer",
+  "Feature:Auth:Custom",
+  "Feature:Auth:Kerberos",
+  // API
+  "Feature:API:BookmarkManager",
+  "Feature:API:ConnectionAcquisitionTimeout",
+  "Feature:API:Driver.ExecuteQuery",
+  "Feature:API:Driver:GetServerInfo",
+  "Feature:API:Driver.IsEncrypted",
+  "Feature:API:Driver:NotificationsConfig",
+  "Feature:API:Driver.SupportsSessionAuth",
+  "Feature:API:Driver.VerifyConnectivity",
+  "Feature:API:Liveness.Check",
+  "Feature:API:Result.List",
+  "Feature:API:Result.Peek",
+  "Feature:API:Result.Single",
+  "Feature:API:RetryableExceptions",
+  "Feature:API:SSLSchemes",
+  "Feature:API:Summary:GqlStatusObjects",
+  "Feature:API:Type.Spatial",
+  "Feature:API:Type.Temporal",
+  "Feature:Impersonation",
+  // connection hints
+  "ConfHint:connection.recv_timeout_seconds",
+  // optimizations the driver does
+  "Optimization:AuthPipelining",
+  "Optimization:ConnectionReuse",
+  "Optimization:ExecuteQueryPipelining",
+  "Optimization:ImplicitDefaultArguments",
+  "Optimization:MinimalBookmarksSet",
+  "Optimization:MinimalResets",
+  "Optimization:PullPipelining",
+  // the driver's config can be read after close
+  "Detail:ClosedDriverIsEncrypted"
+]

@@ -504,17 +504,27 @@ ${nextQuery()}?: GOODBYE
 })
 
 describe("auto-commit results the session finished", () => {
-  it.scopedLive("discarded by the next query, or by the session's close: reads fail with ResultConsumedError, the summary stays", () =>
+  it.scopedLive("the next query buffers the open result (it stays readable); the session's close discards: reads fail with ResultConsumedError, the summary stays", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
         script: `${HEAD}
-C: RUN "UNWIND range(1, 1000000) AS i RETURN i" {} {}
-S: <STREAM records=1000000 fields=["i"] summary={"type": "r", "bookmark": "FB:1"}>
-C: RUN "RETURN 2 AS x" {} {"bookmarks": ["FB:1"]}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["x"]}
+C: RUN "UNWIND range(1, 3) AS i RETURN i" {} {}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["i"]}
+   RECORD [1]
    RECORD [2]
-   SUCCESS {"type": "r", "bookmark": "FB:2"}
+   SUCCESS {"has_more": true}
+C: PULL {"n": 2}
+S: RECORD [3]
+   SUCCESS {"type": "r", "bookmark": "FB:1"}
+C: RUN "UNWIND range(1, 1000000) AS x RETURN x" {} {"bookmarks": ["FB:1"]}
+C: PULL {"n": 2}
+S: SUCCESS {"fields": ["x"]}
+   RECORD [1]
+   RECORD [2]
+   SUCCESS {"has_more": true}
+C: DISCARD {"n": -1}
+S: SUCCESS {"type": "r", "bookmark": "FB:2"}
 ?: GOODBYE
 `
       })
@@ -522,26 +532,55 @@ S: SUCCESS {"fields": ["x"]}
         Effect.gen(function* () {
           const [first, second] = yield* Effect.scoped(
             Effect.gen(function* () {
-              const session = yield* driver.session()
-              const first = yield* session.run("UNWIND range(1, 1000000) AS i RETURN i")
-              // the next query finishes the first result: its unread records are discarded
-              const second = yield* session.run("RETURN 2 AS x")
-              const e1 = yield* Effect.flip(first.list)
-              expect(e1._tag).toBe("ResultConsumedError")
+              const session = yield* driver.session({ fetchSize: 2 })
+              const first = yield* session.run("UNWIND range(1, 3) AS i RETURN i")
+              expect(Option.map(yield* first.peek, (r) => r.get("i"))).toEqual(Option.some(1))
+              // the next query reads the first result to its end into memory first
+              const second = yield* session.run("UNWIND range(1, 1000000) AS x RETURN x")
+              expect(column(yield* first.list, "i")).toEqual([1, 2, 3])
               expect((yield* first.summary).bookmark).toBe("FB:1")
               return [first, second] as const
             })
           )
-          // the session's close finished the second one
+          // the session's close finished the second one: its unread records are discarded
           const e2 = yield* Effect.flip(Stream.runCollect(second.records))
           expect(e2._tag).toBe("ResultConsumedError")
-          const e3 = yield* Effect.flip(first.peek)
+          const e3 = yield* Effect.flip(first.list)
           expect(e3._tag).toBe("ResultConsumedError")
           expect((yield* second.summary).bookmark).toBe("FB:2")
         })
       )
       yield* stub.verify
-      expect(yield* names(stub)).toEqual(["HELLO", "LOGON", "RUN", "PULL", "DISCARD", "RUN", "PULL"])
+      expect(yield* names(stub)).toEqual(["HELLO", "LOGON", "RUN", "PULL", "PULL", "RUN", "PULL", "DISCARD"])
+    })
+  )
+
+  it.scopedLive("consume discards the unread records: reading them afterwards fails with ResultConsumedError", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}
+C: RUN "UNWIND range(1, 3) AS i RETURN i" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["i"]}
+   RECORD [1]
+   RECORD [2]
+   RECORD [3]
+   SUCCESS {"type": "r"}
+?: GOODBYE
+`
+      })
+      yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const session = yield* driver.session()
+          const result = yield* session.run("UNWIND range(1, 3) AS i RETURN i")
+          expect((yield* result.consume).queryType).toBe("r")
+          for (const read of [Effect.asVoid(result.list), Effect.asVoid(result.peek), Effect.asVoid(Stream.runCollect(result.records))]) {
+            const error = yield* Effect.flip(read)
+            expect(error._tag).toBe("ResultConsumedError")
+          }
+        })
+      )
+      yield* stub.verify
     })
   )
 

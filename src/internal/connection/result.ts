@@ -44,6 +44,12 @@ export interface ResultCursor {
   readonly isDone: () => boolean
   /** Whether `pull` has nothing more to give (it would fail with None): every record was handed out. */
   readonly exhausted: () => boolean
+  /**
+   * Ends the result without a word to the server (whose transaction already failed: DISCARD or
+   * PULL would only be IGNORED, and the connection's release RESETs it). Records not handed out
+   * are dropped.
+   */
+  readonly abandon: () => void
 }
 
 /**
@@ -102,8 +108,11 @@ export const run = (
       }
       firstPull.onRecord = onRecord
 
-      /** a garbled record's error, raised after the records decoded before it were handed out */
-      let garbled: Neo4jError | undefined
+      /**
+       * The error that ended the result (a garbled record, a FAILURE or a lost connection during a
+       * batch): raised once the records received before it were handed out, as the reference does.
+       */
+      let deferred: Neo4jError | undefined
       /** Decodes the next slice of the batch (a few hundred records at most). */
       const nextSlice: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() => {
         const end = Math.min(raw.length, rawPos + SLICE)
@@ -116,8 +125,8 @@ export const run = (
           done = true
           raw = []
           rawPos = 0
-          if (i === 0) return Effect.fail(Option.some(e as Neo4jError))
-          garbled = e as Neo4jError
+          deferred = e as Neo4jError
+          if (i === 0) return Effect.fail(Option.some(deferred))
           out.length = i
         }
         if (rawPos === raw.length) {
@@ -133,19 +142,29 @@ export const run = (
           pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid: qidNow() }))
           pullPending.onRecord = onRecord
         }
-        return Effect.flatMap(conn.await(pullPending), (o) => {
-          pullPending = undefined
-          const err = outcomeError(o, conn, "PULL")
-          if (err) {
+        return Effect.matchEffect(conn.await(pullPending), {
+          onFailure: (err) => {
+            // the connection broke mid-batch: the records that arrived are still handed out
+            pullPending = undefined
             done = true
+            deferred ??= err
             return Effect.fail(err)
+          },
+          onSuccess: (o) => {
+            pullPending = undefined
+            const err = outcomeError(o, conn, "PULL")
+            if (err) {
+              done = true
+              deferred ??= err
+              return Effect.fail(err)
+            }
+            const meta = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
+            if (meta.has_more !== true) {
+              done = true
+              summary = meta
+            }
+            return Effect.void
           }
-          const meta = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
-          if (meta.has_more !== true) {
-            done = true
-            summary = meta
-          }
-          return Effect.void
         })
       })
 
@@ -172,18 +191,31 @@ export const run = (
       })
 
       const pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() =>
-        garbled !== undefined
-          ? Effect.fail(Option.some(garbled))
-          : rawPos < raw.length
-            ? nextSlice
+        rawPos < raw.length
+          ? nextSlice
+          : deferred !== undefined
+            ? Effect.fail(Option.some(deferred))
             : done && pullPending === undefined
               ? Effect.fail(Option.none())
               : Effect.matchEffect(readBatch, {
-                  onFailure: (e) => Effect.fail(Option.some(e)),
+                  onFailure: (e) => {
+                    deferred ??= e
+                    return rawPos < raw.length ? nextSlice : Effect.fail(Option.some(e))
+                  },
                   // a batch without records (has_more and nothing else) is an empty chunk
                   onSuccess: () => (rawPos < raw.length ? nextSlice : Effect.succeed(Chunk.empty()))
                 })
       )
+
+      const abandon = () => {
+        raw = []
+        rawPos = 0
+        done = true
+        if (pullPending !== undefined) {
+          pullPending.onRecord = () => {}
+          pullPending = undefined
+        }
+      }
 
       const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {
         if (streamed) {
@@ -205,7 +237,7 @@ export const run = (
             Effect.flatMap(() => (summary !== undefined ? Effect.succeed(summary) : Effect.fail(new ResultConsumedError({ message: "the result ended without a summary" }))))
           )
         }
-        return Effect.fail(new ResultConsumedError({ message: "the result failed or was reset before its summary" }))
+        return Effect.fail(deferred ?? new ResultConsumedError({ message: "the result failed or was reset before its summary" }))
       })
 
       return Effect.succeed<ResultCursor>({
@@ -216,7 +248,8 @@ export const run = (
         stop,
         summary: summaryEffect,
         isDone: () => done && pullPending === undefined,
-        exhausted: () => done && pullPending === undefined && rawPos >= raw.length && garbled === undefined
+        exhausted: () => done && pullPending === undefined && rawPos >= raw.length && deferred === undefined,
+        abandon
       })
     })
   })

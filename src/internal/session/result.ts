@@ -22,6 +22,11 @@ export interface ManagedResult {
   readonly result: Result
   /** Finishes the result on the wire (discarding unread records), keeping its summary. */
   readonly finish: Effect.Effect<void, Neo4jError>
+  /**
+   * Reads the unread records into memory (their summary too), so that the connection is free
+   * for the session's next query while the result stays readable, as the reference drivers do.
+   */
+  readonly buffer: Effect.Effect<void, Neo4jError>
   /** Marks it closed: later reads fail with ResultConsumedError. */
   readonly close: () => void
 }
@@ -39,8 +44,11 @@ export const make = (
   onSummary: (summary: ResultSummary) => Effect.Effect<void>
 ): ManagedResult => {
   let closed = false
+  /** `consume` ran: the unread records were discarded, later reads fail */
+  let consumed = false
   let summary: ResultSummary | undefined
-  let peeked: Array<Neo4jRecord> | undefined
+  /** records taken from the cursor but not yet handed out (peek, or the session's buffering) */
+  let buffered: Array<Neo4jRecord> = []
   let streamed = false
   /** the failure already handed to the reader (the records stream, summary or peek failed) */
   let failed: Neo4jError | undefined
@@ -53,6 +61,12 @@ export const make = (
     new ResultConsumedError({
       message: "this result can no longer be read: its transaction or session has ended (read results inside the transaction)"
     })
+  const alreadyRead = () => new ResultConsumedError({ message: "the records of this result were already read" })
+  const consumedRead = () =>
+    new ResultConsumedError({ message: "this result was consumed: its unread records were discarded" })
+  /** why the records cannot be read (again), if so */
+  const unreadable = (): Neo4jError | undefined =>
+    closed ? consumedError() : consumed ? consumedRead() : streamed ? alreadyRead() : undefined
 
   const getSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
     if (summary !== undefined) return Effect.succeed(summary)
@@ -65,6 +79,14 @@ export const make = (
     }).pipe(Effect.tapError(seen))
   })
 
+  const consume: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
+    if (!closed) {
+      consumed = true
+      buffered = []
+    }
+    return getSummary
+  })
+
   // an early stop leaves the connection clean (DISCARD, or RESET when a batch was in flight);
   // either way the result is then over: its summary (and bookmark) is recorded, or, after a
   // RESET, there is none and `finish` has nothing left to raise
@@ -72,52 +94,64 @@ export const make = (
     Effect.suspend(() => (cursor.isDone() ? getSummary : Effect.zipRight(Effect.ignore(cursor.stop), getSummary)))
   )
 
+  /** the next records: those buffered first, then the cursor's next batch */
+  const next: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() => {
+    if (consumed || closed) return Effect.fail(Option.some(consumed ? consumedRead() : consumedError()))
+    if (buffered.length === 0) return cursor.pull
+    const chunk = Chunk.unsafeFromArray(buffered)
+    buffered = []
+    return Effect.succeed(chunk)
+  })
+
   const records: Stream.Stream<Neo4jRecord, Neo4jError> = Stream.suspend(() => {
-    if (closed) return Stream.fail(consumedError())
-    if (streamed) return Stream.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
+    const error = unreadable()
+    if (error) return Stream.fail(error)
     streamed = true
-    const head = peeked ? Stream.fromIterable(peeked) : Stream.empty
-    peeked = undefined
-    return Stream.concat(head, Stream.repeatEffectChunkOption(cursor.pull)).pipe(
-      Stream.tapError(seen),
-      Stream.ensuring(finishStream)
-    )
+    return Stream.repeatEffectChunkOption(next).pipe(Stream.tapError(seen), Stream.ensuring(finishStream))
   })
 
   // the records stream, read to its end without a Stream: `Stream.runCollect` of a one-batch
   // result costs ~500 µs of CPU (channel executor, fibers, scopes), measured with bench/e2e, half
   // of a whole auto-commit query; this loop does the same (same errors, same finalizer) in a few µs
   const list: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Neo4jError> = Effect.suspend(() => {
-    if (closed) return Effect.fail(consumedError())
-    if (streamed) return Effect.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
+    const error = unreadable()
+    if (error) return Effect.fail(error)
     streamed = true
-    let out: Chunk.Chunk<Neo4jRecord> = peeked ? Chunk.unsafeFromArray(peeked) : Chunk.empty()
-    peeked = undefined
-    const loop: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Neo4jError> = Effect.matchEffect(cursor.pull, {
+    let out: Chunk.Chunk<Neo4jRecord> = Chunk.empty()
+    const loop: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Neo4jError> = Effect.matchEffect(next, {
       onFailure: (e) => (Option.isNone(e) ? Effect.succeed(out) : Effect.zipRight(seen(e.value), Effect.fail(e.value))),
       onSuccess: (chunk) => {
         out = Chunk.isEmpty(out) ? chunk : Chunk.appendAll(out, chunk)
         // the end seen without pulling it: `pull`'s Option.none() is an Effect failure, whose
         // Cause and span capture cost more than the rest of a one-batch result's reading
-        return cursor.exhausted() ? Effect.succeed(out) : loop
+        return buffered.length === 0 && cursor.exhausted() ? Effect.succeed(out) : loop
       }
     })
     return Effect.ensuring(loop, finishStream)
   })
 
-  const peek: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError> = Effect.suspend(() => {
-    if (peeked && peeked.length > 0) return Effect.succeed(Option.some(peeked[0]!))
-    if (closed) return Effect.fail(consumedError())
-    if (streamed) return Effect.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
-    // read batches until one has a record (or the end), and keep them for the record stream
-    const loop: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError> = Effect.matchEffect(cursor.pull, {
-      onFailure: (e) => (Option.isNone(e) ? Effect.succeed(Option.none()) : Effect.zipRight(seen(e.value), Effect.fail(e.value))),
-      onSuccess: (chunk) => {
-        peeked = [...(peeked ?? []), ...chunk]
-        return peeked.length > 0 ? Effect.succeed(Option.some(peeked[0]!)) : loop
-      }
+  /** Takes batches from the cursor into `buffered` until `enough` holds or the records end. */
+  const fill = (enough: () => boolean): Effect.Effect<void, Neo4jError> =>
+    Effect.suspend(function loop(): Effect.Effect<void, Neo4jError> {
+      if (enough() || cursor.exhausted()) return Effect.void
+      return Effect.matchEffect(cursor.pull, {
+        onFailure: (e) => (Option.isNone(e) ? Effect.void : Effect.zipRight(seen(e.value), Effect.fail(e.value))),
+        onSuccess: (chunk) => {
+          for (const r of chunk) buffered.push(r)
+          return loop()
+        }
+      })
     })
-    return loop
+
+  const peek: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError> = Effect.suspend(() => {
+    // peek works beside a records stream being read: both take from `buffered` first
+    if (closed || consumed) return Effect.fail(closed ? consumedError() : consumedRead())
+    if (buffered.length > 0) return Effect.succeed(Option.some(buffered[0]!))
+    // read batches until one has a record (or the end), and keep them for the record stream
+    return Effect.map(
+      fill(() => buffered.length > 0),
+      () => (buffered.length > 0 ? Option.some(buffered[0]!) : Option.none())
+    )
   })
 
   // built when run: a result is made per query, and most are never asked for `single`
@@ -140,18 +174,27 @@ export const make = (
         )
   ))
 
+  // the failure met while buffering stays with the cursor: the reader gets it after the records
+  // that came before it
+  const buffer = Effect.suspend(() =>
+    consumed || closed || failed !== undefined
+      ? Effect.void
+      : Effect.zipRight(fill(() => false), Effect.ignore(Effect.suspend(() => (cursor.isDone() ? getSummary : Effect.void))))
+  )
+
   return {
     result: {
       keys: cursor.keys,
       records,
       summary: getSummary,
-      consume: getSummary,
+      consume,
       list,
       single,
       peek
     },
     // a result whose failure its reader already got is finished: that failure is not raised again
     finish: Effect.suspend(() => (failed !== undefined ? Effect.void : Effect.asVoid(getSummary))),
+    buffer: Effect.catchAll(buffer, () => Effect.void),
     close: () => {
       closed = true
     }

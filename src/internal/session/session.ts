@@ -89,8 +89,21 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
           })
 
     /**
-     * Finishes the open auto-commit result, if any, and returns its connection. Its unread
-     * records are gone: later reads fail with ResultConsumedError instead of coming back empty.
+     * Before the session's next query: reads the open auto-commit result's unread records into
+     * memory and returns its connection. The result stays readable (its records, its summary or
+     * the failure that ended it), as in the reference drivers.
+     */
+    const bufferCurrent = Effect.suspend(() => {
+      const c = current
+      if (c === undefined) return Effect.void
+      current = undefined
+      return Effect.zipRight(c.managed.buffer, Scope.close(c.lease, Exit.void))
+    })
+
+    /**
+     * When the session closes: finishes the open auto-commit result, if any, and returns its
+     * connection. Its unread records are gone: later reads fail with ResultConsumedError instead
+     * of coming back empty.
      */
     const finishCurrent = Effect.suspend(() => {
       const c = current
@@ -159,13 +172,13 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
             })
           )
         )
-        return current === undefined ? begin : Effect.zipRight(restore(finishCurrent), begin)
+        return current === undefined ? begin : Effect.zipRight(restore(bufferCurrent), begin)
       })
 
     /** A transaction in `scope`: rolled back on its close unless committed. */
     const transactionIn = (mode: AccessMode, txConfig: TransactionConfig | undefined, scope: Scope.Scope) =>
       Effect.zipRight(
-        finishCurrent,
+        bufferCurrent,
         Effect.flatMap(bookmarksToSend, (sent) =>
           Effect.flatMap(lease(mode, sent, scope), (leased) => {
             const tx = begin(

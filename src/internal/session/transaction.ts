@@ -5,7 +5,7 @@
  * after the transaction ended fail with `ResultConsumedError`. A connection that dies during
  * COMMIT gives `IncompleteCommitError`: the outcome is unknown, so it is never retried.
  */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { IncompleteCommitError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Result } from "../../Result.js"
@@ -66,11 +66,32 @@ export const begin = (
 
   /** set when a RESET (an interrupted result consumer) ended the transaction on the server */
   let terminated: Neo4jError | undefined
+  /**
+   * The failure (a FAILURE to RUN or PULL, or the connection lost) that ended the transaction on
+   * the server. From then on nothing more goes out for it: its other results fail with this
+   * error, `run` and `commit` fail, `rollback` succeeds at once, and the connection's release
+   * RESETs it (as the reference drivers do: no ROLLBACK, which the server would only IGNORE).
+   */
+  let failedWith: Neo4jError | undefined
 
   const closedError = (): Neo4jError =>
     unsent ??
     terminated ??
-    new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
+    // a lost connection stays what it is (retriable: nothing was committed)
+    (failedWith?._tag === "ServiceUnavailableError"
+      ? failedWith
+      : failedWith
+      ? new ResultConsumedError({
+          message: `the transaction was terminated by an earlier failure and can only be rolled back: ${failedWith.message}`
+        })
+      : new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" }))
+
+  /** Notes a failure of one of the transaction's requests: did it end the transaction on the server? */
+  const noteFailure = (e: Neo4jError) => {
+    if (failedWith !== undefined || (conn.failure() === undefined && !conn.isDefunct())) return
+    failedWith = conn.failure() ?? e
+    open = false
+  }
 
   /** Waits for BEGIN's answer, once. */
   const awaitBegin: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
@@ -119,13 +140,45 @@ export const begin = (
             })
           )
         )
-        const managed = ManagedResult.make(conn, { ...c, stop }, { text: query, parameters }, () => Effect.void)
+        // once the transaction failed, a result not finished yet fails with that failure, and
+        // nothing more goes out for it
+        let cutOff: Neo4jError | undefined
+        const ended = () => {
+          if (cutOff === undefined && failedWith !== undefined && !c.isDone()) cutOff = failedWith
+          return cutOff
+        }
+        const pull = Effect.suspend(() => {
+          const e = ended()
+          return e !== undefined
+            ? Effect.fail(Option.some(e))
+            : Effect.tapError(c.pull, (o) => Effect.sync(() => Option.isSome(o) && noteFailure(o.value)))
+        })
+        const summary = Effect.suspend(() => {
+          const e = ended()
+          return e !== undefined ? Effect.fail(e) : Effect.tapError(c.summary, (err) => Effect.sync(() => noteFailure(err)))
+        })
+        const stopOrAbandon = Effect.suspend(() => {
+          if (ended() === undefined) return failedWith === undefined ? stop : Effect.void
+          c.abandon()
+          return Effect.void
+        })
+        const managed = ManagedResult.make(
+          conn,
+          { ...c, pull, summary, stop: stopOrAbandon },
+          { text: query, parameters },
+          () => Effect.void
+        )
         results.push(managed)
         return Effect.succeed(managed.result)
       })
     }).pipe(
       // a failed query fails the transaction: the server needs a RESET, which the pool sends
-      Effect.tapError(() => Effect.sync(() => (open = false)))
+      Effect.tapError((e) =>
+        Effect.sync(() => {
+          noteFailure(e)
+          open = false
+        })
+      )
     ), query, conn.address, request.db)
 
   /** Finishes open results (their summaries stay readable), then closes them to further reads. */
@@ -167,7 +220,12 @@ export const begin = (
     Effect.map((meta) => (typeof meta.bookmark === "string" ? meta.bookmark : undefined))
   )
 
-  const rollback: Effect.Effect<void, Neo4jError> = Effect.asVoid(end("ROLLBACK"))
+  // after a failure the server has already ended the transaction: nothing to send
+  const rollback: Effect.Effect<void, Neo4jError> = Effect.suspend(() =>
+    failedWith !== undefined
+      ? Effect.sync(() => results.forEach((r) => r.close()))
+      : Effect.asVoid(end("ROLLBACK"))
+  )
 
   return { run, commit, rollback, isOpen: () => open }
 }

@@ -112,6 +112,11 @@ export interface DriverConfig {
   readonly useBigInt?: boolean
   /** The largest inbound Bolt message accepted, in bytes (default 256 MiB) */
   readonly maxMessageSize?: number
+  /**
+   * Never send TELEMETRY (Bolt 5.4+: which API ran a query, sent only when the server asks for
+   * it with its `telemetry.enabled` hint). Default false, as in the official drivers.
+   */
+  readonly telemetryDisabled?: boolean
 }
 
 /**
@@ -139,6 +144,7 @@ export interface ResolvedConfig {
   readonly notificationFilter: NotificationFilter | undefined
   readonly useBigInt: boolean
   readonly maxMessageSize: number
+  readonly telemetryDisabled: boolean
 }
 
 /**
@@ -156,7 +162,8 @@ export const DEFAULTS = {
   maxTransactionRetryTime: Duration.seconds(30),
   userAgent: `effect-neo4j/${VERSION}`,
   useBigInt: false,
-  maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE
+  maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
+  telemetryDisabled: false
 } as const
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -174,7 +181,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "trustedCertificates",
   "notificationFilter",
   "useBigInt",
-  "maxMessageSize"
+  "maxMessageSize",
+  "telemetryDisabled"
 ])
 
 const show = (u: unknown): string => {
@@ -305,6 +313,11 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
   const useBigInt = config.useBigInt ?? DEFAULTS.useBigInt
   if (typeof useBigInt !== "boolean") problems.push(`useBigInt must be a boolean (got ${show(useBigInt)})`)
 
+  const telemetryDisabled = config.telemetryDisabled ?? DEFAULTS.telemetryDisabled
+  if (typeof telemetryDisabled !== "boolean") {
+    problems.push(`telemetryDisabled must be a boolean (got ${show(telemetryDisabled)})`)
+  }
+
   const certs = config.trustedCertificates
   if (certs !== undefined) {
     if (!Array.isArray(certs)) {
@@ -365,7 +378,8 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
     trustedCertificates: certs,
     notificationFilter: filter,
     useBigInt,
-    maxMessageSize
+    maxMessageSize,
+    telemetryDisabled
   })
 }
 
@@ -435,6 +449,7 @@ export const config: Config.Config<DriverConfig> = Config.all({
   ),
   userAgent: withDefault(Config.string("NEO4J_USER_AGENT"), DEFAULTS.userAgent),
   useBigInt: withDefault(Config.boolean("NEO4J_USE_BIG_INT"), DEFAULTS.useBigInt),
+  telemetryDisabled: withDefault(Config.boolean("NEO4J_TELEMETRY_DISABLED"), DEFAULTS.telemetryDisabled),
   maxMessageSize: withDefault(Config.integer("NEO4J_MAX_MESSAGE_SIZE"), DEFAULTS.maxMessageSize),
   minimumSeverity: optionalString("NEO4J_NOTIFICATIONS_MINIMUM_SEVERITY"),
   disabledClassifications: optionalString("NEO4J_NOTIFICATIONS_DISABLED_CLASSIFICATIONS")
@@ -477,6 +492,7 @@ export const config: Config.Config<DriverConfig> = Config.all({
       userAgent: c.userAgent,
       useBigInt: c.useBigInt,
       maxMessageSize: c.maxMessageSize,
+      telemetryDisabled: c.telemetryDisabled,
       ...(Object.keys(filter).length > 0 ? { notificationFilter: filter } : {})
     })
   })

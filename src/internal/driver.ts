@@ -13,6 +13,7 @@ import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
 import type { SessionConfig } from "../Session.js"
 import type { TransactionConfig } from "../Transaction.js"
+import { TelemetryApi } from "./bolt/messages.js"
 import { format } from "./bolt/version.js"
 import * as Connection from "./connection/connection.js"
 import * as Pool from "./pool/pool.js"
@@ -140,7 +141,8 @@ export const make = (
       fetchSize: config.fetchSize,
       defaultDatabase: config.database,
       retry: options.retry,
-      maxRetryTime: config.maxTransactionRetryTime
+      maxRetryTime: config.maxTransactionRetryTime,
+      telemetryDisabled: config.telemetryDisabled
     }
     const session = (sessionConfig?: SessionConfig) => SessionImpl.make(ctx, sessionConfig)
     const defaultManager = yield* Bookmarks.makeManager()
@@ -160,7 +162,7 @@ export const make = (
       // a session without a scope: it only runs a transaction function, which leaves nothing open,
       // so there is nothing to finalize (a scope per call and its close were ~5 % of the
       // concurrent workload's CPU profile, bench/e2e)
-      Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), undefined), (s) => {
+      Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), undefined, TelemetryApi.ExecuteQuery), (s) => {
         const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
         return fn(
           (tx) =>

@@ -10,7 +10,9 @@ import { retrying } from "../../RetryPolicy.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
+import * as Msg from "../bolt/messages.js"
 import type { TxExtra } from "../bolt/messages.js"
+import type { Connection, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
 import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
@@ -31,7 +33,28 @@ export interface SessionContext {
   readonly retry: Schedule.Schedule<unknown, unknown> | undefined
   /** the default schedule's total budget */
   readonly maxRetryTime: Duration.Duration
+  /** the user's `telemetryDisabled`: no TELEMETRY, whatever the server asks */
+  readonly telemetryDisabled: boolean
 }
+
+/**
+ * TELEMETRY for one API call: which API (`Msg.TelemetryApi`), and whether the server already
+ * acknowledged it (a retried transaction function sends it until one attempt's was answered).
+ */
+interface Telemetry {
+  readonly api: number
+  done: boolean
+}
+
+/**
+ * Queues TELEMETRY ahead of the call's first message (it goes out in the same write), when the
+ * server asks for it (Bolt 5.4+, hint `telemetry.enabled`) and the user did not disable it. Its
+ * answer is read in turn by whoever waits next; a FAILURE to it fails the next request.
+ */
+const sendTelemetry = (ctx: SessionContext, conn: Connection, telemetry: Telemetry): Pending | undefined =>
+  telemetry.done || ctx.telemetryDisabled || !conn.caps.telemetry || conn.hints["telemetry.enabled"] !== true
+    ? undefined
+    : conn.enqueue("TELEMETRY", (c) => Msg.telemetry(c, conn.caps, telemetry.api))
 
 interface Current {
   readonly lease: Scope.CloseableScope
@@ -69,7 +92,13 @@ export const make = (ctx: SessionContext, config: SessionConfig = {}): Effect.Ef
  *
  * @since 0.1.0
  */
-export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.Scope | undefined): Effect.Effect<Session> =>
+export const makeIn = (
+  ctx: SessionContext,
+  config: SessionConfig,
+  scope: Scope.Scope | undefined,
+  /** the TELEMETRY api of its transaction functions: the driver's executeQuery says ExecuteQuery */
+  txFunctionApi: number = Msg.TelemetryApi.ManagedTransaction
+): Effect.Effect<Session> =>
   Effect.suspend(() => {
     // pinned to the resolved name after the first home-database resolution, as the official drivers do
     let database = config.database ?? ctx.defaultDatabase
@@ -142,12 +171,15 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
         const start = (sent: Bookmarks.Bookmarks, leaseScope: Scope.CloseableScope) =>
           Effect.flatMap(lease(mode, sent, leaseScope), (leased) =>
             Effect.zipRight(annotateServer(leased.connection.address, leased.database), Effect.map(
-              runCursor(leased.connection, {
+              Effect.zipRight(
+                Effect.sync(() => sendTelemetry(ctx, leased.connection, { api: Msg.TelemetryApi.ImplicitTransaction, done: false })),
+                runCursor(leased.connection, {
                 query,
                 parameters,
                 fetchSize,
                 ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig)
-              }),
+                })
+              ),
               (cursor) => {
                 reportDatabase(leased, cursor.runMetadata)
                 return ManagedResult.make(leased.connection, cursor, { text: query, parameters }, (summary) =>
@@ -176,11 +208,17 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
       })
 
     /** A transaction in `scope`: rolled back on its close unless committed. */
-    const transactionIn = (mode: AccessMode, txConfig: TransactionConfig | undefined, scope: Scope.Scope) =>
+    const transactionIn = (
+      mode: AccessMode,
+      txConfig: TransactionConfig | undefined,
+      scope: Scope.Scope,
+      telemetry: Telemetry
+    ) =>
       Effect.zipRight(
         bufferCurrent,
         Effect.flatMap(bookmarksToSend, (sent) =>
           Effect.flatMap(lease(mode, sent, scope), (leased) => {
+            const sentTelemetry = sendTelemetry(ctx, leased.connection, telemetry)
             const tx = begin(
               leased.connection,
               { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig) },
@@ -191,7 +229,11 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
             // RESET on an interrupted lease goes out at once, stops the query and rolls back
             return Effect.as(
               Scope.addFinalizerExit(scope, (exit) =>
-                tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+                Effect.suspend(() => {
+                  // TELEMETRY is acknowledged once its answer was read (with BEGIN's at the latest)
+                  if (sentTelemetry?.outcome?._tag === "Success") telemetry.done = true
+                  return tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+                })
               ),
               { tx, commit }
             )
@@ -201,7 +243,9 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
 
     /** A transaction in the current scope: rolled back on close unless committed. */
     const transaction = (mode: AccessMode, txConfig: TransactionConfig | undefined) =>
-      Effect.flatMap(Effect.scope, (scope) => transactionIn(mode, txConfig, scope))
+      Effect.flatMap(Effect.scope, (scope) =>
+        transactionIn(mode, txConfig, scope, { api: Msg.TelemetryApi.ExplicitTransaction, done: false })
+      )
 
     const beginTransaction = (txConfig?: TransactionConfig): Effect.Effect<Transaction, Neo4jError, Scope.Scope> =>
       Effect.map(transaction(config.defaultAccessMode ?? "WRITE", txConfig), ({ commit, tx }) => ({
@@ -219,10 +263,11 @@ export const makeIn = (ctx: SessionContext, config: SessionConfig, scope: Scope.
       ): Effect.Effect<A, E | Neo4jError, R> => {
         // the attempt's scope is handed to the session's steps directly, and put in the context
         // only for the work (which may use it, as under Effect.scoped)
+        const telemetry: Telemetry = { api: txFunctionApi, done: false }
         const attempt = Effect.acquireUseRelease(
           Scope.make(),
           (scope) =>
-            Effect.flatMap(transactionIn(mode, fnConfig, scope), ({ commit, tx }) =>
+            Effect.flatMap(transactionIn(mode, fnConfig, scope, telemetry), ({ commit, tx }) =>
               Effect.flatMap(Scope.extend(work({ run: tx.run }), scope), (a) => Effect.as(commit, a))
             ),
           (scope, exit) => Scope.close(scope, exit)

@@ -677,7 +677,7 @@ S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "The cli
         )
         attempts.push(
           withDriver((d) => d.verifyConnectivity()).pipe(
-            Effect.provide(Neo4jDriver.layer({ uri: stalled.uri(), auth, connectionTimeout: 100 }))
+            Effect.provide(Neo4jDriver.layer({ uri: stalled.uri(), auth, connectionAcquisitionTimeout: 100 }))
           )
         )
         attempts.push(
@@ -820,18 +820,17 @@ C: GOODBYE
     }).pipe(Effect.scoped)
   )
 
-  it.live("connectionTimeout: a server that never answers the handshake is a ServiceUnavailableError (Timeout) in time", () =>
+  it.live("connectionAcquisitionTimeout bounds the handshake: a server that never answers it is a ConnectionAcquisitionTimeoutError in time", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({ script: "!: HANDSHAKE STALL\n", verifyOnClose: false })
       const before = openSockets()
       const start = Date.now()
       const error = yield* withDriver((d) => d.verifyConnectivity()).pipe(
-        Effect.provide(driverLayer(stub, { connectionTimeout: "200 millis" })),
+        Effect.provide(driverLayer(stub, { connectionAcquisitionTimeout: "200 millis" })),
         Effect.flip
       )
       const elapsed = Date.now() - start
-      expect(error._tag).toBe("ServiceUnavailableError")
-      expect(error._tag === "ServiceUnavailableError" ? error.reason : undefined).toBe("Timeout")
+      expect(error._tag).toBe("ConnectionAcquisitionTimeoutError")
       expect(error.message).toContain("200 ms")
       expect(elapsed).toBeGreaterThanOrEqual(190)
       expect(elapsed).toBeLessThan(1500)

@@ -109,6 +109,8 @@ export const make = (
       port: uri.port,
       tls,
       connectTimeout: Duration.toMillis(config.connectionTimeout),
+      // the pool's acquisition timeout bounds the handshake and HELLO (connectionTimeout: the socket)
+      handshakeTimeout: Infinity,
       auth: config.auth,
       userAgent: config.userAgent,
       boltAgent,

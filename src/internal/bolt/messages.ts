@@ -286,6 +286,7 @@ const packTxExtra = (p: Packer, caps: Capabilities, e: TxExtra): void => {
     p.packString("tx_timeout")
     const t = e.txTimeout
     if (!Number.isFinite(t)) fail(`tx_timeout must be a finite number of milliseconds, got ${t}`)
+    if (t < 0) fail(`the transaction timeout must not be negative, got ${t} ms`)
     p.pack(Math.ceil(t))
   }
   if (e.txMetadata !== undefined) {

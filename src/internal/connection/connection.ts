@@ -46,8 +46,14 @@ export interface ConnectionOptions {
   readonly host: string
   readonly port: number
   readonly tls?: TlsOptions | undefined
-  /** milliseconds, 30 000 by default */
+  /** milliseconds, 30 000 by default: the TCP (and TLS) connect */
   readonly connectTimeout?: number | undefined
+  /**
+   * milliseconds for the Bolt handshake and HELLO (+LOGON); `connectTimeout` by default. The
+   * driver passes Infinity: its pool's connection acquisition timeout bounds the whole opening,
+   * as in the reference drivers (connectionTimeout covers the socket only).
+   */
+  readonly handshakeTimeout?: number | undefined
   readonly auth: Auth.AuthToken
   readonly userAgent: string
   readonly boltAgent: Msg.BoltAgent
@@ -149,11 +155,11 @@ export const open = (options: ConnectionOptions): Effect.Effect<Connection, Neo4
       tls: options.tls,
       connectTimeout: options.connectTimeout
     })
-    // the connect timeout also bounds the handshake and HELLO: a server that accepts the socket
-    // but never answers must not hang the caller
-    const timeout = options.connectTimeout ?? 30_000
+    // a server that accepts the socket but never answers must not hang the caller: the handshake
+    // and HELLO are bounded too (by the driver's acquisition timeout, through its pool)
+    const timeout = options.handshakeTimeout ?? options.connectTimeout ?? 30_000
     const bounded = <A>(what: string, effect: Effect.Effect<A, Neo4jError>) =>
-      Effect.timeoutFail(effect, {
+      timeout === Infinity ? effect : Effect.timeoutFail(effect, {
         duration: timeout,
         onTimeout: () =>
           new ServiceUnavailableError({

@@ -249,7 +249,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
             duration: options.acquisitionTimeout,
             onTimeout: () =>
               new ConnectionAcquisitionTimeoutError({
-                message: `no connection to ${options.address} became available within ${timeoutMs} ms (pool size ${options.maxSize}, ${leased} in use)`
+                message: `no connection to ${options.address} became available within ${timeoutMs} ms, opening one included (pool size ${options.maxSize}, ${leased} in use)`
               })
           }),
           Effect.flatMap((entry) => lease(entry, scope))

@@ -61,6 +61,19 @@ interface Current {
   readonly managed: ManagedResult.ManagedResult
 }
 
+/**
+ * The transaction timeout in milliseconds. A negative number stays negative (Duration.decode
+ * would make it 0, "no timeout") so that BEGIN / RUN refuses it with an InvalidParameterError.
+ */
+const txTimeoutMillis = (timeout: Duration.DurationInput | undefined): number | undefined =>
+  timeout === undefined
+    ? undefined
+    : typeof timeout === "number" && timeout < 0
+      ? timeout
+      : typeof timeout === "bigint" && timeout < 0n
+        ? Number(timeout)
+        : Duration.toMillis(Duration.decode(timeout))
+
 const txExtra = (
   mode: AccessMode,
   database: string | undefined,
@@ -72,7 +85,7 @@ const txExtra = (
   mode: mode === "READ" ? "r" : "w",
   db: database,
   impersonatedUser,
-  txTimeout: config?.timeout === undefined ? undefined : Duration.toMillis(Duration.decode(config.timeout)),
+  txTimeout: txTimeoutMillis(config?.timeout),
   txMetadata: config?.metadata
 })
 

@@ -10,23 +10,48 @@
 import { Data } from "effect"
 
 /**
- * The fields a server FAILURE carries (GQL fields from Bolt 5.7).
+ * A server error's GQL classification, parsed from `diagnosticRecord._classification`: `UNKNOWN`
+ * for anything else, or when the server sent none (the raw value stays in `rawClassification`).
+ *
+ * @example
+ * ```ts
+ * const blameUs = (e: ServerFailure) => e.classification === "CLIENT_ERROR"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ErrorClassification = "CLIENT_ERROR" | "DATABASE_ERROR" | "TRANSIENT_ERROR" | "UNKNOWN"
+
+/**
+ * The fields a server FAILURE carries. The GQL fields come from Bolt 5.7; for a FAILURE without
+ * them (an older server, or a 5.7+ one leaving some out) the driver fills in the GQL defaults, as
+ * the reference drivers do: `gqlStatus` `50N42`, `description` "error: general processing
+ * exception - unexpected error. <message>", the diagnostic record's `OPERATION` (""),
+ * `OPERATION_CODE` ("0") and `CURRENT_SCHEMA` ("/"), and `classification` `UNKNOWN`.
+ *
+ * @example
+ * ```ts
+ * const explain = (e: ServerFailure) => `${e.gqlStatus} ${e.description} (${e.code ?? "no code"})`
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
 export interface ServerFailure {
   readonly message: string
-  /** Neo4j status code, for example `Neo.ClientError.Statement.SyntaxError` */
+  /** Neo4j status code, for example `Neo.ClientError.Statement.SyntaxError` (absent in a GQL `cause`) */
   readonly code?: string
-  /** GQLSTATUS, for example `42001` */
+  /** GQLSTATUS, for example `42001`; `50N42` when the server sent none */
   readonly gqlStatus?: string
-  /** GQL status description */
+  /** GQL status description (`gqlStatusDescription` in the JS driver); a default naming the message when the server sent none */
   readonly description?: string
-  /** GQL diagnostic record */
+  /** GQL diagnostic record, as sent, with `OPERATION`, `OPERATION_CODE` and `CURRENT_SCHEMA` defaulted when missing */
   readonly diagnosticRecord?: Readonly<Record<string, unknown>>
-  /** `diagnostic_record._classification`: `CLIENT_ERROR`, `TRANSIENT_ERROR` or `DATABASE_ERROR` (5.7+) */
-  readonly classification?: string
+  /** The classification, parsed from `diagnostic_record._classification` (`UNKNOWN` for anything else or none) */
+  readonly classification?: ErrorClassification
+  /** `diagnostic_record._classification` as sent, when it is a string */
+  readonly rawClassification?: string
   /** The failure that caused this one (GQL `cause`, mapped to one of these classes), when the server nests them */
   readonly cause?: unknown
 }

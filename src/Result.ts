@@ -8,7 +8,8 @@
  */
 import { Data } from "effect"
 import type { Chunk, Effect, Option, Stream } from "effect"
-import type { Neo4jError } from "./Neo4jError.js"
+import * as Statuses from "./internal/summary/statuses.js"
+import type { Neo4jError, ProtocolError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"
 
 /**
@@ -37,33 +38,167 @@ export interface Counters {
 }
 
 /**
+ * A notification's severity, parsed: `UNKNOWN` for anything the server sends beyond `WARNING`
+ * and `INFORMATION` (the raw string stays in `rawSeverityLevel` / `rawSeverity`).
+ *
+ * @example
+ * ```ts
+ * for (const n of summary.notifications) {
+ *   if (n.severityLevel === "WARNING") console.warn(`${n.title}: ${n.description}`)
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NotificationSeverityLevel = "WARNING" | "INFORMATION" | "UNKNOWN"
+
+/**
+ * A notification's category (a GQL status object's classification), parsed: `UNKNOWN` for
+ * anything else the server sends (the raw string stays in `rawCategory` / `rawClassification`).
+ *
+ * @example
+ * ```ts
+ * const deprecations = summary.notifications.filter((n) => n.category === "DEPRECATION")
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NotificationCategory =
+  | "HINT"
+  | "UNRECOGNIZED"
+  | "UNSUPPORTED"
+  | "PERFORMANCE"
+  | "DEPRECATION"
+  | "TOPOLOGY"
+  | "SECURITY"
+  | "GENERIC"
+  | "SCHEMA"
+  | "UNKNOWN"
+
+/**
+ * Where in the query text a notification applies (`line` and `column` from 1, `offset` from 0).
+ *
+ * @example
+ * ```ts
+ * const at = (p: NotificationPosition) => `line ${p.line}, column ${p.column}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NotificationPosition {
+  readonly offset: number
+  readonly line: number
+  readonly column: number
+}
+
+/**
  * A notification the server attached to a query (deprecated syntax, a missing index hint, ...).
+ * From Bolt 5.6 servers send GQL status objects only: the notifications are then those of
+ * `gqlStatusObjects` with a Neo4j code (`isNotification`), in the same form.
+ *
+ * @example
+ * ```ts
+ * for (const n of summary.notifications) {
+ *   console.log(n.code, n.severityLevel, n.category, n.position?.line, n.description)
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
 export interface Notification {
+  /** the Neo4j code, for example `Neo.ClientNotification.Statement.CartesianProduct` */
   readonly code: string
   readonly title: string
   readonly description: string
+  /** the severity as sent, "" when absent (the same as `rawSeverityLevel`) */
   readonly severity: string
-  readonly category: string
-  readonly position?: { readonly offset: number; readonly line: number; readonly column: number }
+  /** the severity, parsed (`UNKNOWN` for anything else, or when absent) */
+  readonly severityLevel: NotificationSeverityLevel
+  /** the severity as sent, "" when absent */
+  readonly rawSeverityLevel: string
+  /** the category, parsed (`UNKNOWN` for anything else, or when absent) */
+  readonly category: NotificationCategory
+  /** the category as sent, "" when absent */
+  readonly rawCategory: string
+  /** absent when the server sent none (or not three numbers) */
+  readonly position?: NotificationPosition
 }
 
 /**
- * A GQL status object (Bolt 5.6+ `statuses`).
+ * A GQL status object: the outcome of the query (`00000` success, `00001` omitted result,
+ * `02000` no data) and its notifications, each with a GQLSTATUS code. Bolt 5.6+ servers send
+ * them (`statuses`); before, the driver derives them as the reference drivers do: from the
+ * notifications (`01N42` warning, `03N42` information) plus the outcome it saw (`02N42` when a
+ * discarded result may have held rows), no data first, then warnings, success, information.
+ *
+ * @example
+ * ```ts
+ * const noRows = summary.gqlStatusObjects.some((s) => s.gqlStatus === "02000")
+ * for (const s of summary.gqlStatusObjects) {
+ *   if (s.isNotification) console.log(s.gqlStatus, s.severity, s.classification, s.statusDescription)
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
 export interface GqlStatusObject {
+  /** GQLSTATUS, for example `01N01` */
   readonly gqlStatus: string
   readonly statusDescription: string
-  readonly classification?: string
-  readonly severity?: string
-  readonly position?: { readonly offset: number; readonly line: number; readonly column: number }
+  /** whether it is a notification (it has a Neo4j code; the notification filters apply to it) */
+  readonly isNotification: boolean
+  /** the severity, parsed from `diagnosticRecord._severity` (`UNKNOWN` for anything else, or when absent) */
+  readonly severity: NotificationSeverityLevel
+  /** `diagnosticRecord._severity` when it is a string */
+  readonly rawSeverity?: string
+  /** the classification, parsed from `diagnosticRecord._classification` (`UNKNOWN` for anything else, or when absent) */
+  readonly classification: NotificationCategory
+  /** `diagnosticRecord._classification` when it is a string */
+  readonly rawClassification?: string
+  /** from `diagnosticRecord._position`, when it holds three numbers */
+  readonly position?: NotificationPosition
+  /**
+   * The diagnostic record as sent, with `OPERATION` (""), `OPERATION_CODE` ("0") and
+   * `CURRENT_SCHEMA` ("/") filled in when the server left them out.
+   */
   readonly diagnosticRecord: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The query types a summary may report: read-only, write-only, read-write, schema.
+ *
+ * @example
+ * ```ts
+ * const wrote = summary.queryType === "w" || summary.queryType === "rw"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type QueryType = "r" | "w" | "rw" | "s"
+
+/**
+ * What the stream of a result saw, which tells the outcome status a driver reports for a server
+ * before Bolt 5.6 (from 5.6 the server sends it).
+ *
+ * @example
+ * ```ts
+ * const outcome: StreamOutcome = { hadRecords: false, discarded: false } // -> 02000 no data
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOutcome {
+  /** at least one RECORD arrived */
+  readonly hadRecords: boolean
+  /** a DISCARD ended the result: rows may have been dropped unseen */
+  readonly discarded: boolean
 }
 
 /**
@@ -74,8 +209,8 @@ export interface GqlStatusObject {
  */
 export interface ResultSummary {
   readonly query: { readonly text: string; readonly parameters: Readonly<Record<string, unknown>> }
-  /** "r", "w", "rw" or "s" */
-  readonly queryType: string | undefined
+  /** "r", "w", "rw" or "s"; undefined when the server sent none */
+  readonly queryType: QueryType | undefined
   readonly counters: Counters
   readonly database: string | undefined
   readonly server: { readonly address: string; readonly agent: string; readonly protocolVersion: string }
@@ -83,7 +218,16 @@ export interface ResultSummary {
   readonly resultAvailableAfter: number | undefined
   /** milliseconds to consume the result on the server (`t_last`) */
   readonly resultConsumedAfter: number | undefined
+  /**
+   * The notifications: as sent before Bolt 5.6, derived from `gqlStatusObjects` from 5.6.
+   * Empty when there are none, and when the server reported none at all (`notificationsReported`
+   * tells the two apart).
+   */
   readonly notifications: ReadonlyArray<Notification>
+  /**
+   * The GQL status objects: as sent (in the server's order) from Bolt 5.6, derived before (see
+   * `GqlStatusObject`). Never empty unless a 5.6+ server sent an empty list.
+   */
   readonly gqlStatusObjects: ReadonlyArray<GqlStatusObject>
   /** the plan for EXPLAIN */
   readonly plan: Readonly<Record<string, unknown>> | undefined
@@ -217,16 +361,23 @@ const NO_COUNTERS: Counters = Object.freeze({
   containsSystemUpdates: false
 })
 
-const position = (p: unknown) => {
-  if (typeof p !== "object" || p === null) return undefined
-  const r = p as Record<string, unknown>
-  return { offset: num(r.offset), line: num(r.line), column: num(r.column) }
-}
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "")
-
 /**
- * Builds a summary from RUN's and the final PULL/DISCARD's metadata.
+ * Builds a summary from RUN's and the final PULL/DISCARD's metadata. `stream` tells what the
+ * records stream saw, for the outcome status derived for servers before Bolt 5.6 (without it,
+ * a result with keys reports `02N42`, "no data - unknown subcondition"). A query `type` outside
+ * `QueryType` is left out here; `summaryProblem` reports it as the error it is.
+ *
+ * @example
+ * ```ts
+ * const summary = summaryFrom(
+ *   { text: "RETURN 1 AS n", parameters: {} },
+ *   { address: "localhost:7687", agent: "Neo4j/5.26.0", protocolVersion: "5.4" },
+ *   { fields: ["n"], t_first: 1 },
+ *   { type: "r", t_last: 2 },
+ *   { hadRecords: true, discarded: false }
+ * )
+ * summary.gqlStatusObjects[0]?.gqlStatus // "00000"
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -235,55 +386,59 @@ export const summaryFrom = (
   query: { readonly text: string; readonly parameters: Readonly<Record<string, unknown>> },
   server: ResultSummary["server"],
   runMeta: Readonly<Record<string, unknown>>,
-  endMeta: Readonly<Record<string, unknown>>
+  endMeta: Readonly<Record<string, unknown>>,
+  stream?: StreamOutcome
 ): ResultSummary => {
-  const notifications = Array.isArray(endMeta.notifications)
-    ? endMeta.notifications.map((n: Record<string, unknown>) => {
-        const pos = position(n.position)
-        return {
-          code: str(n.code),
-          title: str(n.title),
-          description: str(n.description),
-          severity: str(n.severity),
-          category: str(n.category),
-          ...(pos ? { position: pos } : {})
-        }
-      })
-    : []
-  const gqlStatusObjects = Array.isArray(endMeta.statuses)
-    ? endMeta.statuses.map((s: Record<string, unknown>) => {
-        const diag = (typeof s.diagnostic_record === "object" && s.diagnostic_record !== null
-          ? s.diagnostic_record
-          : {}) as Record<string, unknown>
-        const pos = position(diag._position)
-        return {
-          gqlStatus: str(s.gql_status),
-          statusDescription: str(s.status_description),
-          ...(typeof diag._classification === "string" ? { classification: diag._classification } : {}),
-          ...(typeof diag._severity === "string" ? { severity: diag._severity } : {}),
-          ...(pos ? { position: pos } : {}),
-          diagnosticRecord: diag
-        }
-      })
-    : []
   const t = (v: unknown) => (v === undefined ? undefined : num(v))
   const obj = (v: unknown) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined)
   return {
     query,
-    queryType: typeof endMeta.type === "string" ? endMeta.type : undefined,
+    queryType: Statuses.queryTypeOf(endMeta.type),
     counters: countersFrom(endMeta.stats),
     database: typeof endMeta.db === "string" ? endMeta.db : typeof runMeta.db === "string" ? runMeta.db : undefined,
     server,
     resultAvailableAfter: t(runMeta.t_first),
     resultConsumedAfter: t(endMeta.t_last),
-    notifications,
-    gqlStatusObjects,
+    notifications: Statuses.notificationsOf(endMeta),
+    gqlStatusObjects: Statuses.gqlStatusObjectsOf(runMeta, endMeta, stream),
     plan: obj(endMeta.plan),
     profile: obj(endMeta.profile),
     bookmark: typeof endMeta.bookmark === "string" ? endMeta.bookmark : undefined,
     metadata: mergeMetadata(runMeta, endMeta)
   }
 }
+
+/**
+ * Whether the server reported notifications at all (a `notifications` list, or GQL `statuses`
+ * from Bolt 5.6), as opposed to leaving them out; `summary.notifications` is empty in both cases
+ * when there are none.
+ *
+ * @example
+ * ```ts
+ * const notifications = notificationsReported(summary) ? summary.notifications : null
+ * ```
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const notificationsReported = (summary: ResultSummary): boolean =>
+  Statuses.notificationsReported(summary.metadata)
+
+/**
+ * Checks a final summary's metadata: a query `type` outside `r`, `w`, `rw`, `s` is a
+ * `ProtocolError`, as in the reference drivers (the driver cannot tell what the query did).
+ *
+ * @example
+ * ```ts
+ * summaryProblem({ type: "wr" })?._tag // "ProtocolError"
+ * summaryProblem({ type: "r" }) // undefined
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const summaryProblem = (endMeta: Readonly<Record<string, unknown>>): ProtocolError | undefined =>
+  Statuses.summaryProblem(endMeta)
 
 /**
  * `{ ...runMeta, ...endMeta }`, through Object.assign: an object spread of decoded maps cost

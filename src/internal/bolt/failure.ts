@@ -5,6 +5,14 @@
  * 5.7; from 5.7 also `gql_status`, `description`, `diagnostic_record` and a nested `cause`
  * (same shape, without a status code), mapped recursively into the error's `cause`.
  *
+ * GQL defaults, as the reference drivers fill them for every server error (before 5.7 too) and
+ * every cause: `gqlStatus` `50N42` when absent; `description` "error: general processing
+ * exception - unexpected error. <message>" when absent or empty; the diagnostic record's
+ * `OPERATION` "", `OPERATION_CODE` "0", `CURRENT_SCHEMA` "/" where a key is missing (a key the
+ * server sent is kept, whatever its value); `classification` `CLIENT_ERROR`, `DATABASE_ERROR` or
+ * `TRANSIENT_ERROR` from `_classification`, `UNKNOWN` otherwise, with the raw string in
+ * `rawClassification`.
+ *
  * Classification by status code:
  *
  * | code                                         | class                        | retriable |
@@ -37,6 +45,7 @@ import {
   TokenExpiredError,
   TransientError
 } from "../../Neo4jError.js"
+import type { ErrorClassification } from "../../Neo4jError.js"
 import type { Capabilities } from "./version.js"
 
 /** A deeper chain than this is cut (the innermost causes are dropped). */
@@ -54,6 +63,27 @@ const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
+/** GQLSTATUS of a failure the server did not give one (general processing exception - unknown error). */
+const UNKNOWN_GQL_STATUS = "50N42"
+const UNKNOWN_DESCRIPTION = "error: general processing exception - unexpected error."
+
+/** The diagnostic record's defaults (GQL). */
+const DIAGNOSTIC_RECORD_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
+  OPERATION: "",
+  OPERATION_CODE: "0",
+  CURRENT_SCHEMA: "/"
+})
+
+/** The server's record completed with the defaults; spread, so that a `__proto__` key stays a plain key. */
+const diagnosticRecordOf = (v: unknown): Readonly<Record<string, unknown>> => {
+  if (!isMap(v)) return DIAGNOSTIC_RECORD_DEFAULTS
+  if (Object.hasOwn(v, "OPERATION") && Object.hasOwn(v, "OPERATION_CODE") && Object.hasOwn(v, "CURRENT_SCHEMA")) return v
+  return { ...DIAGNOSTIC_RECORD_DEFAULTS, ...v }
+}
+
+const classificationOf = (raw: string | undefined): ErrorClassification =>
+  raw === "CLIENT_ERROR" || raw === "DATABASE_ERROR" || raw === "TRANSIENT_ERROR" ? raw : "UNKNOWN"
+
 const build = (
   m: Readonly<Record<string, unknown>>,
   caps: Capabilities | undefined,
@@ -64,18 +94,21 @@ const build = (
   const preferGql = caps?.gqlErrors ?? "neo4j_code" in m
   const sent = preferGql ? (str(m.neo4j_code) ?? str(m.code)) : (str(m.code) ?? str(m.neo4j_code))
   const code = sent === undefined ? undefined : (RECLASSIFIED[sent] ?? sent)
-  const diagnosticRecord = isMap(m.diagnostic_record) ? m.diagnostic_record : undefined
-  const classification = str(diagnosticRecord?._classification)
+  const diagnosticRecord = diagnosticRecordOf(m.diagnostic_record)
+  const rawClassification = str(diagnosticRecord._classification)
+  const classification = classificationOf(rawClassification)
   const serverMessage = str(m.message) ?? str(m.description) ?? "the server reported a failure without a message"
-
-  const props: Mutable<ServerFailure> = { message: serverMessage }
-  if (code !== undefined) props.code = code
-  const gqlStatus = str(m.gql_status)
-  if (gqlStatus !== undefined) props.gqlStatus = gqlStatus
   const description = str(m.description)
-  if (description !== undefined) props.description = description
-  if (diagnosticRecord !== undefined) props.diagnosticRecord = diagnosticRecord
-  if (classification !== undefined) props.classification = classification
+
+  const props: Mutable<ServerFailure> = {
+    message: serverMessage,
+    gqlStatus: str(m.gql_status) ?? UNKNOWN_GQL_STATUS,
+    description: description !== undefined && description !== "" ? description : `${UNKNOWN_DESCRIPTION} ${serverMessage}`,
+    diagnosticRecord,
+    classification
+  }
+  if (code !== undefined) props.code = code
+  if (rawClassification !== undefined) props.rawClassification = rawClassification
   if (isMap(m.cause) && depth < MAX_CAUSE_DEPTH) props.cause = build(m.cause, caps, depth + 1)
 
   if (code === undefined) {

@@ -335,6 +335,8 @@ describe("URIs", () => {
           port,
           tls: secure ? true : undefined,
           script: `${AUTH_HEAD}${routing ? `${routeLines(address)}
+C: RESET
+S: SUCCESS {}
 ${routeLines(address)}` : ""}
 ${txLines("RETURN 1", 1, routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
 C: GOODBYE

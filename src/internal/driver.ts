@@ -191,11 +191,18 @@ export const make = (
         })
       )
 
+    // as the reference: a connection taken from the pool is checked with a RESET (one just
+    // opened was checked by its HELLO)
     const serverInfo = (database?: string) =>
       Effect.scoped(
-        Effect.map(
+        Effect.flatMap(
           router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: [] }),
-          ({ connection: c }): ServerInfo => ({ address: c.address, agent: c.server, protocolVersion: format(c.version) })
+          ({ connection: c }) =>
+            Effect.as(c.fresh() ? Effect.void : c.reset, {
+              address: c.address,
+              agent: c.server,
+              protocolVersion: format(c.version)
+            } satisfies ServerInfo)
         )
       )
 

@@ -81,7 +81,11 @@ describe("failureToError: classification by status code", () => {
       expect(isRetriable(e)).toBe(retriable)
       expect(e.code).toBe(kept ?? sent)
       expect(e.message).toBe("the server's words")
-      expect(e.gqlStatus).toBeUndefined()
+      // the GQL defaults, as the reference drivers fill them before 5.7
+      expect(e.gqlStatus).toBe("50N42")
+      expect(e.description).toBe("error: general processing exception - unexpected error. the server's words")
+      expect(e.diagnosticRecord).toEqual({ OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/" })
+      expect(e.classification).toBe("UNKNOWN")
       expect(e.cause).toBeUndefined()
     })
 
@@ -101,7 +105,7 @@ describe("failureToError: classification by status code", () => {
       expect(e.code).toBe(kept ?? sent)
       expect(e.gqlStatus).toBe("50N42")
       expect(e.description).toBe("error: general processing exception - unexpected error")
-      expect(e.diagnosticRecord).toEqual({ _classification: "CLIENT_ERROR", OPERATION: "" })
+      expect(e.diagnosticRecord).toEqual({ _classification: "CLIENT_ERROR", OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/" })
       expect(e.classification).toBe("CLIENT_ERROR")
     })
   })
@@ -133,8 +137,8 @@ describe("failureToError: classification by status code", () => {
     expect(e).toBeInstanceOf(DatabaseError)
     expect(e.code).toBeUndefined()
     expect(e.message).toBe("the server reported a failure without a message (the server's FAILURE carried no status code)")
-    expect(e.gqlStatus).toBeUndefined()
-    expect(e.diagnosticRecord).toBeUndefined()
+    expect(e.gqlStatus).toBe("50N42")
+    expect(e.diagnosticRecord).toEqual({ OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/" })
     expect(e.cause).toBeUndefined()
     // without a message, the GQL description is the message
     expect(failureToError({ neo4j_code: "Neo.ClientError.Statement.SyntaxError", description: "d" }, V57).message).toBe("d")
@@ -213,7 +217,7 @@ describe("failureToError: GQL causes (spec examples)", () => {
       V57
     )
     expect(e).toBeInstanceOf(DatabaseError)
-    expect(e.classification).toBeUndefined()
+    expect(e.classification).toBe("UNKNOWN")
     expect(e.cause).toBeInstanceOf(DatabaseError)
     expect((e.cause as DatabaseError).gqlStatus).toBe("50N09")
     expect((e.cause as DatabaseError).message).not.toContain("no status code")
@@ -326,7 +330,11 @@ describe("the error classes", () => {
     expect(JSON.parse(JSON.stringify(e))).toEqual({
       _tag: "AuthenticationError",
       message: "The client is unauthorized due to authentication failure.",
-      code: "Neo.ClientError.Security.Unauthorized"
+      code: "Neo.ClientError.Security.Unauthorized",
+      gqlStatus: "50N42",
+      description: "error: general processing exception - unexpected error. The client is unauthorized due to authentication failure.",
+      diagnosticRecord: { OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/" },
+      classification: "UNKNOWN"
     })
   })
 })

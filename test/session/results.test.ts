@@ -359,7 +359,10 @@ S: SUCCESS {"fields": ["n"]}
               title: "cartesian",
               description: "a cartesian product",
               severity: "WARNING",
+              severityLevel: "WARNING",
+              rawSeverityLevel: "WARNING",
               category: "PERFORMANCE",
+              rawCategory: "PERFORMANCE",
               position: { offset: 9, line: 1, column: 10 }
             }
           ])

@@ -154,6 +154,8 @@ S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${addr
         port,
         tls: true,
         script: `${AUTH_HEAD}${route}
+C: RESET
+S: SUCCESS {}
 ${route}
 ${QUERY.replace("C: BEGIN {}", 'C: BEGIN {"db": "neo4j"}')}
 C: GOODBYE

@@ -123,6 +123,8 @@ export interface Connection {
   readonly busy: () => boolean
   /** How many RUNs were queued so far: a result whose RUN is the latest omits `qid` on PULL/DISCARD. */
   readonly runCount: () => number
+  /** Whether nothing was sent since HELLO (+LOGON): the connection was just opened. */
+  readonly fresh: () => boolean
   /**
    * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
    * the `ProtocolError`, and the connection is defunct (closed when released).
@@ -192,6 +194,8 @@ const makeConnection = (
   const useBigInt = options.useBigInt ?? false
   const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), false)
   let runs = 0
+  /** requests queued since HELLO (+LOGON) succeeded; -1 until then */
+  let sinceHello = -1
   const queue: Array<Pending> = []
   let inbox: Array<Uint8Array> = []
   let inboxPos = 0
@@ -347,6 +351,7 @@ const makeConnection = (
     }
     queue.push(pending)
     if (name === "RUN") runs++
+    if (sinceHello >= 0) sinceHello++
     return pending
   }
 
@@ -414,6 +419,7 @@ const makeConnection = (
       const logonPending = caps.logon ? enqueue("LOGON", (c) => Msg.logon(c, caps, wire)) : undefined
       const meta = yield* expectSuccess(helloPending)
       if (logonPending) yield* expectSuccess(logonPending)
+      sinceHello = 0
       server = typeof meta.server === "string" ? meta.server : ""
       // as the reference drivers: a server that does not say it is Neo4j is not talked to
       if (!server.startsWith("Neo4j/")) {
@@ -477,6 +483,7 @@ const makeConnection = (
     isDefunct: () => defunct !== undefined || socket.isClosed(),
     busy: () => queue.length > 0,
     runCount: () => runs,
+    fresh: () => sinceHello === 0,
     decodeRecord: (body) => {
       try {
         unpacker.useBigInt = useBigInt

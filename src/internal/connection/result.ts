@@ -38,6 +38,8 @@ export interface ResultCursor {
   readonly pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>>
   /** Leaves the connection clean when the consumer stops early: DISCARD or RESET. */
   readonly stop: Effect.Effect<void, Neo4jError>
+  /** What the stream saw: whether a RECORD arrived, whether a DISCARD ended it (the summary's outcome status before 5.6). */
+  readonly outcome: () => { readonly hadRecords: boolean; readonly discarded: boolean }
   /** The final SUCCESS metadata; discards unread records first. */
   readonly summary: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError>
   /** Whether the server has no more records for this result. */
@@ -103,8 +105,11 @@ export const run = (
       // the batch's RECORD bodies, undecoded; `raw[rawPos]` is the next one to hand out
       let raw: Array<Uint8Array> = []
       let rawPos = 0
+      let hadRecords = false
+      let discarded = false
       const onRecord = (body: Uint8Array) => {
         raw.push(body)
+        hadRecords = true
       }
       firstPull.onRecord = onRecord
 
@@ -181,6 +186,7 @@ export const run = (
           pullPending = undefined
           return conn.reset
         }
+        discarded = true
         const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid: qidNow() }))
         return Effect.flatMap(conn.await(d), (o) => {
           const err = outcomeError(o, conn, "DISCARD")
@@ -247,6 +253,7 @@ export const run = (
         pull,
         stop,
         summary: summaryEffect,
+        outcome: () => ({ hadRecords, discarded }),
         isDone: () => done && pullPending === undefined,
         exhausted: () => done && pullPending === undefined && rawPos >= raw.length && deferred === undefined,
         abandon

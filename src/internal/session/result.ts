@@ -7,7 +7,7 @@ import { Chunk, Effect, Option, Stream } from "effect"
 import { ResultConsumedError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Neo4jRecord } from "../../Record.js"
-import { ResultCardinalityError, summaryFrom } from "../../Result.js"
+import { ResultCardinalityError, summaryFrom, summaryProblem } from "../../Result.js"
 import type { Result, ResultSummary } from "../../Result.js"
 import { format } from "../bolt/version.js"
 import type { Connection } from "../connection/connection.js"
@@ -73,7 +73,9 @@ export const make = (
     if (closed) return Effect.fail(consumedError())
     return Effect.flatMap(cursor.summary, (meta) => {
       if (summary !== undefined) return Effect.succeed(summary)
-      const s = summaryFrom(query, server, cursor.runMetadata, meta)
+      const problem = summaryProblem(meta)
+      if (problem !== undefined) return Effect.fail(problem)
+      const s = summaryFrom(query, server, cursor.runMetadata, meta, cursor.outcome())
       summary = s
       return Effect.as(onSummary(s), s)
     }).pipe(Effect.tapError(seen))

@@ -416,6 +416,61 @@ ${after}
     }))
 })
 
+describe("database unavailable", () => {
+  it.scopedLive("a member answering DatabaseUnavailable is forgotten for that database: the retry fetches a new table and goes elsewhere", () =>
+    Effect.gen(function* () {
+      const [pa, pb, pc] = yield* StubServer.freePorts(3)
+      const first = routeSuccess({ db: "adb", routers: [addr(pa!)], readers: [addr(pa!)], writers: [addr(pb!)] })
+      const second = routeSuccess({ db: "adb", routers: [addr(pa!)], readers: [addr(pa!)], writers: [addr(pc!)] })
+      const a = yield* StubServer.make({
+        port: pa!,
+        script: `${HEAD}C: ROUTE * * {"db": "adb"}
+${first}
+C: ROUTE * * {"db": "adb"}
+${second}
+?: GOODBYE
+`
+      })
+      const b = yield* StubServer.make({
+        port: pb!,
+        script: `${HEAD}C: BEGIN *
+C: RUN "RETURN 1 as n" {} {}
+C: PULL *
+S: SUCCESS {}
+   SUCCESS {"fields": ["n"]}
+   FAILURE {"code": "Neo.TransientError.General.DatabaseUnavailable", "message": "Database is busy doing store copy"}
+C: RESET
+S: SUCCESS {}
+?: GOODBYE
+`
+      })
+      const c = yield* StubServer.make({ port: pc!, script: serverScript("C", undefined) })
+      let attempts = 0
+      const writer = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(a.uri("neo4j"))
+          return yield* Effect.scoped(
+            Effect.flatMap(driver.session({ database: "adb" }), (session) =>
+              session.executeWrite((tx) =>
+                Effect.gen(function* () {
+                  attempts++
+                  const result = yield* tx.run("RETURN 1 as n")
+                  return [...(yield* result.list)][0]?.get("server") as string
+                })
+              )
+            )
+          )
+        })
+      )
+      expect(writer).toBe("C")
+      expect(attempts).toBe(2)
+      expect(yield* routes(a)).toBe(2)
+      yield* a.verify
+      yield* b.verify
+      yield* c.verify
+    }))
+})
+
 describe("writers", () => {
   it.scopedLive("a table without writers (a leader election): the write fetches tables until one names a writer", () =>
     Effect.gen(function* () {

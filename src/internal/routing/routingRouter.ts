@@ -9,7 +9,8 @@ import type { Cause } from "effect"
 import {
   ClientError,
   ServiceUnavailableError,
-  SessionExpiredError
+  SessionExpiredError,
+  TransientError
 } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import * as Msg from "../bolt/messages.js"
@@ -134,6 +135,13 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       Effect.sync(() => {
         const e = tables.get(key)
         if (e) e.table = Table.forgetWriter(e.table, address)
+      })
+
+    /** Forgets a server in one database's table (it said the database is unavailable there). */
+    const forgetIn = (key: string, address: string) =>
+      Effect.sync(() => {
+        const e = tables.get(key)
+        if (e) e.table = Table.forget(e.table, address)
       })
 
     /** Closes pools of addresses no table mentions and nobody uses. */
@@ -350,6 +358,11 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             failuresOf(exit.cause),
             (e) => {
               if (e instanceof ClientError && e.retriable) return forgetWriter(key, address)
+              // as the reference: a member whose copy of the database is unavailable is left out
+              // of that database's table until the next refresh
+              if (e instanceof TransientError && e.code === "Neo.TransientError.General.DatabaseUnavailable") {
+                return forgetIn(key, address)
+              }
               if (e instanceof ServiceUnavailableError || e instanceof SessionExpiredError) return forgetServer(address)
               return Effect.void
             },

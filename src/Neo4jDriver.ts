@@ -23,6 +23,7 @@ import type { Neo4jRecord } from "./Record.js"
 import type { EagerResult } from "./Result.js"
 import type { Session, SessionConfig } from "./Session.js"
 import * as Core from "./internal/driver.js"
+import type * as Router from "./internal/routing/router.js"
 
 /**
  * Options of `executeQuery` and `stream`: database, routing (READ/WRITE), impersonated user,
@@ -40,6 +41,15 @@ export type QueryConfig = Core.QueryConfig
  * @category models
  */
 export type ServerInfo = Core.ServerInfo
+
+/**
+ * In use and idle connections of one server's pool (the Java driver's
+ * `ConnectionPoolMetrics`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PoolMetrics = Router.PoolMetrics
 
 /**
  * The driver service.
@@ -70,6 +80,14 @@ export interface Neo4jDriver {
   ) => Stream.Stream<Neo4jRecord, Neo4jError>
   /** A session for the current scope. */
   readonly session: (config?: SessionConfig) => Effect.Effect<Session, never, Scope.Scope>
+  /**
+   * In use and idle connections per server address, one entry per pool the driver holds.
+   *
+   * ```ts
+   * const busy = Effect.map(driver.connectionPoolMetrics(), (pools) => pools.reduce((n, p) => n + p.inUse, 0))
+   * ```
+   */
+  readonly connectionPoolMetrics: () => Effect.Effect<ReadonlyArray<PoolMetrics>>
   /** The configuration in effect (secrets stay Redacted). */
   readonly config: DriverConfig.ResolvedConfig
 }
@@ -116,6 +134,7 @@ export const make = (
       executeQuery: core.executeQuery,
       stream: core.stream,
       session: core.session,
+      connectionPoolMetrics: () => Effect.sync(core.router.metrics),
       config: resolved
     }
   })

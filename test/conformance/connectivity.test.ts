@@ -1,7 +1,8 @@
 /**
  * verifyConnectivity and getServerInfo as the reference drivers (TestKit
  * connectivity_check.test_get_server_info.test_direct_from_pool): a connection just opened is
- * checked by its HELLO; an idle one taken from the pool is checked with exactly one RESET.
+ * checked by its HELLO; an idle one taken from the pool is checked with exactly one RESET. And
+ * connectionPoolMetrics (TestKit's GetConnectionPoolMetrics): in use and idle connections per server.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
@@ -37,6 +38,33 @@ S: SUCCESS {}
       )
       yield* stub.verify
       expect(yield* names(stub)).toEqual(["HELLO", "LOGON", "RUN", "PULL", "RESET", "RESET"])
+    })
+  )
+})
+
+describe("connectionPoolMetrics", () => {
+  it.scopedLive("in use while a result holds the connection, idle once it is read; empty before the first query", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}C: RUN "QUERY" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   SUCCESS {"type": "r"}
+?: GOODBYE
+`
+      })
+      yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          expect(yield* driver.connectionPoolMetrics()).toEqual([{ address: stub.address, inUse: 0, idle: 0 }])
+          const session = yield* driver.session()
+          const result = yield* session.run("QUERY")
+          expect(yield* driver.connectionPoolMetrics()).toEqual([{ address: stub.address, inUse: 1, idle: 0 }])
+          yield* result.list
+          expect(yield* driver.connectionPoolMetrics()).toEqual([{ address: stub.address, inUse: 0, idle: 1 }])
+        })
+      )
+      yield* stub.verify
     })
   )
 })

@@ -55,6 +55,8 @@ export interface Pool {
   readonly acquireIn: (scope: Scope.Scope) => Effect.Effect<Connection, Neo4jError>
   /** Connections leased right now. */
   readonly inUse: () => number
+  /** Connections idle in the pool right now. */
+  readonly idle: () => number
   /** Connections open right now (idle and leased). */
   readonly size: () => number
   /** Closes every idle connection and refuses new leases; leased ones close on release. */
@@ -273,6 +275,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       acquire,
       acquireIn,
       inUse: () => leased,
+      idle: () => idle.length,
       size: () => all.size,
       close: closeAll,
       purge: Effect.suspend(() => {

@@ -15,7 +15,8 @@ export const make = (pool: Pool): Router => ({
   acquire: (request) => Effect.map(pool.acquire, (connection) => ({ connection, database: request.database })),
   acquireIn: (request, scope) =>
     Effect.map(pool.acquireIn(scope), (connection) => ({ connection, database: request.database })),
-  close: pool.close
+  close: pool.close,
+  metrics: () => [{ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }]
 })
 
 /** For symmetry with routing routers that need a scope to build. */

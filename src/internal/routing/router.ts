@@ -61,6 +61,22 @@ export interface Router {
   readonly acquireIn?: ((request: LeaseRequest, scope: Scope.Scope) => Effect.Effect<Lease, Neo4jError>) | undefined
   /** Closes every pool. */
   readonly close: Effect.Effect<void>
+  /** In use and idle connections of each server's pool. */
+  readonly metrics: () => ReadonlyArray<PoolMetrics>
+}
+
+/**
+ * The connections of one server's pool.
+ *
+ * @since 0.1.0
+ */
+export interface PoolMetrics {
+  /** host:port */
+  readonly address: string
+  /** connections leased to sessions right now */
+  readonly inUse: number
+  /** open connections waiting in the pool */
+  readonly idle: number
 }
 
 /**

@@ -404,5 +404,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     })
     yield* Effect.addFinalizer(() => close)
 
-    return { acquire, close }
+    const metrics = () =>
+      Array.from(pools.values(), ({ pool }) => ({ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }))
+
+    return { acquire, close, metrics }
   })

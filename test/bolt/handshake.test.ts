@@ -11,8 +11,8 @@ const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => pars
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex").replace(/(..)/g, "$1 ").trim().toUpperCase()
 
 describe("handshake", () => {
-  it("offers the preamble, manifest v1, 5.8-5.0 and 4.4", () => {
-    expect(toHex(CLIENT_OFFER)).toBe("60 60 B0 17 00 00 01 FF 00 08 08 05 00 00 04 04 00 00 00 00")
+  it("offers the preamble, manifest v1, 5.8-5.0 and 4.4-4.2", () => {
+    expect(toHex(CLIENT_OFFER)).toBe("60 60 B0 17 00 00 01 FF 00 08 08 05 00 02 04 04 00 00 00 00")
   })
 
   it("accepts a plain 4-byte answer", () => {
@@ -50,12 +50,12 @@ describe("handshake", () => {
   })
 
   it("no common version: ProtocolError listing our versions (and the server's for a manifest)", () => {
-    expect(() => parseServerAnswer(hex("00 00 00 00"))).toThrow(/6\.0 \(manifest v1\), 5\.8-5\.0, 4\.4/)
-    expect(() => parseServerAnswer(hex("00 00 01 FF 01 00 02 03 04 00"))).toThrow(/the server offers 4\.3-4\.1/)
+    expect(() => parseServerAnswer(hex("00 00 00 00"))).toThrow(/6\.0 \(manifest v1\), 5\.8-5\.0, 4\.4-4\.2/)
+    expect(() => parseServerAnswer(hex("00 00 01 FF 01 00 01 01 04 00"))).toThrow(/the server offers 4\.1-4\.0/)
   })
 
   it("a version we did not offer is a ProtocolError", () => {
-    expect(() => parseServerAnswer(hex("00 00 03 04"))).toThrow(/Bolt 4\.3, which this driver did not offer/)
+    expect(() => parseServerAnswer(hex("00 00 01 04"))).toThrow(/Bolt 4\.1, which this driver did not offer/)
   })
 
   it("an HTTP answer: ProtocolError pointing from 7474 to 7687", () => {

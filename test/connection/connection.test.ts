@@ -123,9 +123,9 @@ describe("handshake failures", () => {
 
   it.live("manifest with no common version: ProtocolError listing both sides", () =>
     Effect.gen(function* () {
-      const err = failureOf(yield* openExit("!: HANDSHAKE 00 00 01 FF 01 00 02 03 04 00\n"))
+      const err = failureOf(yield* openExit("!: HANDSHAKE 00 00 01 FF 01 00 01 01 04 00\n"))
       expect(err._tag).toBe("ProtocolError")
-      expect(err.message).toContain("the server offers 4.3-4.1")
+      expect(err.message).toContain("the server offers 4.1-4.0")
       expect(err.message).toContain("5.8-5.0")
     })
   )

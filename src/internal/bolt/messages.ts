@@ -215,6 +215,9 @@ const requireVersion = (caps: Capabilities, supported: boolean, what: string, si
   if (!supported) fail(`${what} needs Bolt ${since} or later; the negotiated version is ${format(caps.version)}`)
 }
 
+const requireImpersonation = (caps: Capabilities, user: string): void =>
+  requireVersion(caps, caps.impersonation, `impersonation (of user ${JSON.stringify(user)})`, "4.4")
+
 /** The notification entries a version sends: [severity?, disabled list key or undefined]. */
 const disabledKey = (caps: Capabilities): string =>
   caps.notificationClassifications ? "notifications_disabled_classifications" : "notifications_disabled_categories"
@@ -267,6 +270,7 @@ const packBoltAgent = (p: Packer, a: BoltAgent): void => {
 }
 
 const packTxExtra = (p: Packer, caps: Capabilities, e: TxExtra): void => {
+  if (e.impersonatedUser !== undefined) requireImpersonation(caps, e.impersonatedUser)
   const read = e.mode === "r"
   const size =
     (e.bookmarks !== undefined ? 1 : 0) +
@@ -560,16 +564,24 @@ export const discard = (chunker: Chunker, _caps: Capabilities, args: StreamArgs)
 
 /**
  * `ROUTE {routing} [bookmarks] {extra}` in the 4.4+ form: `extra` holds `db` and `imp_user`
- * when given.
+ * when given; in the 4.3 form the third field is the database name (or null) and impersonation
+ * cannot be sent.
  *
  * @since 0.1.0
  * @category encoders
  */
-export const route = (chunker: Chunker, _caps: Capabilities, args: RouteArgs): void =>
+export const route = (chunker: Chunker, caps: Capabilities, args: RouteArgs): void => {
+  requireVersion(caps, caps.route, "ROUTE", "4.3")
+  if (args.impersonatedUser !== undefined) requireImpersonation(caps, args.impersonatedUser)
   message(chunker, (p) => {
     p.structHeader(3, S.ROUTE)
     p.packMap(args.routing)
     p.packList(args.bookmarks)
+    if (!caps.routeExtra) {
+      if (args.db === undefined) p.packNull()
+      else p.packString(args.db)
+      return
+    }
     p.mapHeader((args.db !== undefined ? 1 : 0) + (args.impersonatedUser !== undefined ? 1 : 0))
     if (args.db !== undefined) {
       p.packString("db")
@@ -580,3 +592,4 @@ export const route = (chunker: Chunker, _caps: Capabilities, args: RouteArgs): v
       p.packString(args.impersonatedUser)
     }
   })
+}

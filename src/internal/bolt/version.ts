@@ -42,7 +42,9 @@ export const SUPPORTED: ReadonlyArray<ProtocolVersion> = [
   version(5, 2),
   version(5, 1),
   version(5, 0),
-  version(4, 4)
+  version(4, 4),
+  version(4, 3),
+  version(4, 2)
 ]
 
 /**
@@ -56,8 +58,14 @@ export interface Capabilities {
   readonly elementIds: boolean
   /** DateTime structures in UTC form `I`/`i` (5.0+, or 4.4 with the `utc` patch) */
   readonly utcDateTime: boolean
-  /** HELLO carries `patch_bolt: ["utc"]` (4.4 only) */
+  /** HELLO carries `patch_bolt: ["utc"]` (4.3 and 4.4) */
   readonly utcPatch: boolean
+  /** the ROUTE message (4.3+); before, the routing table comes from a procedure */
+  readonly route: boolean
+  /** ROUTE's third field is an `extra` map (`db`, `imp_user`), not the database name (4.4+) */
+  readonly routeExtra: boolean
+  /** impersonation: `imp_user` on ROUTE, BEGIN and RUN (4.4+) */
+  readonly impersonation: boolean
   /** credentials travel in LOGON, not HELLO (5.1+) */
   readonly logon: boolean
   /** notification filters in HELLO/BEGIN/RUN (5.2+) */
@@ -83,7 +91,10 @@ export const capabilities = (v: ProtocolVersion, utcPatchAccepted = false): Capa
     version: v,
     elementIds: five,
     utcDateTime: five || utcPatchAccepted,
-    utcPatch: v.major === 4,
+    utcPatch: v.major === 4 && v.minor >= 3,
+    route: atLeast(v, 4, 3),
+    routeExtra: atLeast(v, 4, 4),
+    impersonation: atLeast(v, 4, 4),
     logon: atLeast(v, 5, 1),
     notificationFilters: atLeast(v, 5, 2),
     boltAgent: atLeast(v, 5, 3),

@@ -22,7 +22,7 @@ import type { DriverConfig, Session, Transaction } from "effect-neo4j"
 import { fromDriver, mapFromDriver, mapToDriver } from "./cypher.js"
 import { FEATURES } from "./features.js"
 import * as Json from "./json.js"
-import { skipReason } from "./skipped.js"
+import { hasSubtestSkips, skipReason, subtestSkipReason } from "./skipped.js"
 
 type Data = { readonly [key: string]: Json.Json }
 
@@ -115,13 +115,12 @@ const isTaggedError = (e: unknown): e is { readonly _tag: string; readonly messa
 
 const gqlFields = (e: Record<string, unknown>) => {
   const diag = e.diagnosticRecord as Record<string, unknown> | undefined
-  const raw = diag?._classification
   return {
     gqlStatus: typeof e.gqlStatus === "string" ? e.gqlStatus : undefined,
     statusDescription: typeof e.description === "string" ? e.description : undefined,
-    diagnosticRecord: diag === undefined ? undefined : mapFromDriver(diag),
+    diagnosticRecord: diag === undefined ? undefined : mapFromDriver(diag, true),
     classification: typeof e.classification === "string" ? e.classification : undefined,
-    rawClassification: typeof raw === "string" ? raw : undefined
+    rawClassification: typeof e.rawClassification === "string" ? e.rawClassification : undefined
   }
 }
 
@@ -154,29 +153,30 @@ const summaryOf = (s: Res.ResultSummary) => ({
     systemUpdates: s.counters.systemUpdates
   },
   database: s.database ?? null,
-  // the driver has no parsed severity/category: both forms carry its (raw) values
-  notifications: s.notifications.map((n) => ({
-    severity: n.severity,
-    severityLevel: n.severity,
-    rawSeverityLevel: n.severity,
-    description: n.description,
-    code: n.code,
-    title: n.title,
-    category: n.category,
-    rawCategory: n.category,
-    ...(n.position ? { position: n.position } : {})
-  })),
+  // null when the server reported no notifications at all (an empty list when it sent one)
+  notifications: Res.notificationsReported(s)
+    ? s.notifications.map((n) => ({
+        severity: n.severity,
+        severityLevel: n.severityLevel,
+        rawSeverityLevel: n.rawSeverityLevel,
+        description: n.description,
+        code: n.code,
+        title: n.title,
+        category: n.category,
+        rawCategory: n.rawCategory,
+        ...(n.position ? { position: n.position } : {})
+      }))
+    : null,
   gqlStatusObjects: s.gqlStatusObjects.map((g) => ({
     gqlStatus: g.gqlStatus,
     statusDescription: g.statusDescription,
     position: g.position ?? null,
-    classification: g.classification ?? "UNKNOWN",
-    rawClassification: g.classification ?? null,
-    severity: g.severity ?? "UNKNOWN",
-    rawSeverity: g.severity ?? null,
-    diagnosticRecord: mapFromDriver(g.diagnosticRecord),
-    // no public API tells a notification status from another one
-    isNotification: false
+    classification: g.classification,
+    rawClassification: g.rawClassification ?? null,
+    severity: g.severity,
+    rawSeverity: g.rawSeverity ?? null,
+    diagnosticRecord: mapFromDriver(g.diagnosticRecord, true),
+    isNotification: g.isNotification
   })),
   plan: s.plan ?? null,
   profile: s.profile ?? null,
@@ -186,7 +186,7 @@ const summaryOf = (s: Res.ResultSummary) => ({
   resultConsumedAfter: s.resultConsumedAfter ?? null
 })
 
-const recordOf = (r: Rec.Neo4jRecord) => ({ values: r.values.map(fromDriver) })
+const recordOf = (r: Rec.Neo4jRecord) => ({ values: r.values.map((v) => fromDriver(v)) })
 
 /**
  * One TestKit connection's state and handlers.
@@ -392,11 +392,18 @@ export class Connection {
   private readonly handlers: Record<string, (d: Data) => Effect.Effect<void, unknown>> = {
     StartTest: (d) =>
       Effect.sync(() => {
-        const reason = skipReason(String(d.testName))
+        const id = String(d.testName)
+        const reason = skipReason(id)
+        if (reason !== undefined) this.write("SkipTest", { reason })
+        else if (hasSubtestSkips(id)) this.write("RunSubTests")
+        else this.write("RunTest")
+      }),
+    StartSubTest: (d) =>
+      Effect.sync(() => {
+        const reason = subtestSkipReason(String(d.testName), (d.subtestArguments ?? {}) as Record<string, unknown>)
         if (reason !== undefined) this.write("SkipTest", { reason })
         else this.write("RunTest")
       }),
-    StartSubTest: () => Effect.sync(() => this.write("RunTest")),
     GetFeatures: () => Effect.sync(() => this.write("FeatureList", { features: FEATURES })),
 
     NewDriver: (d) =>
@@ -428,6 +435,7 @@ export class Connection {
         opt("connectionLivenessCheckTimeout", num(d.livenessCheckTimeoutMs))
         opt("maxConnectionPoolSize", num(d.maxConnectionPoolSize))
         opt("connectionAcquisitionTimeout", num(d.connectionAcquisitionTimeoutMs))
+        opt("telemetryDisabled", typeof d.telemetryDisabled === "boolean" ? d.telemetryDisabled : undefined)
         if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
           const filter: Record<string, unknown> = {}
           if (typeof d.notificationsMinSeverity === "string") filter.minimumSeverity = d.notificationsMinSeverity

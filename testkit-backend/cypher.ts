@@ -137,9 +137,9 @@ const isPlainObject = (u: object): boolean => {
   return proto === Object.prototype || proto === null
 }
 
-const propsOf = (p: Readonly<Record<string, unknown>>) => {
+const propsOf = (p: Readonly<Record<string, unknown>>, meta = false) => {
   const value = newMap()
-  for (const k of Object.keys(p)) setKey(value, k, fromDriver(p[k]))
+  for (const k of Object.keys(p)) setKey(value, k, fromDriver(p[k], meta))
   return tagged("CypherMap", { value })
 }
 
@@ -169,8 +169,14 @@ const pointSystem = (srid: number): string => {
   throw new TypeError(`a point with SRID ${srid} has no TestKit form`)
 }
 
-/** A driver value (from a record, a summary or an error) to TestKit's encoding. */
-export const fromDriver = (v: unknown): { name: string; data: Record<string, unknown> } => {
+/**
+ * A driver value (from a record, a summary or an error) to TestKit's encoding.
+ *
+ * `meta`: the value comes from summary or error metadata (a diagnostic record), which the driver
+ * decodes with integers as numbers whatever `useBigInt`; there an integral number is taken as
+ * an Integer (the driver's own rule for plain numbers, see `Values`).
+ */
+export const fromDriver = (v: unknown, meta = false): { name: string; data: Record<string, unknown> } => {
   if (v === null || v === undefined) return tagged("CypherNull", {})
   switch (typeof v) {
     case "boolean":
@@ -178,7 +184,7 @@ export const fromDriver = (v: unknown): { name: string; data: Record<string, unk
     case "bigint":
       return tagged("CypherInt", { value: v })
     case "number":
-      return float(v)
+      return meta && Number.isSafeInteger(v) && !Object.is(v, -0) ? cint(v) : float(v)
     case "string":
       return str(v)
     case "object":
@@ -186,7 +192,7 @@ export const fromDriver = (v: unknown): { name: string; data: Record<string, unk
     default:
       throw new TypeError(`a ${typeof v} has no TestKit form`)
   }
-  if (Array.isArray(v)) return tagged("CypherList", { value: v.map(fromDriver) })
+  if (Array.isArray(v)) return tagged("CypherList", { value: v.map((x) => fromDriver(x, meta)) })
   if (v instanceof Uint8Array) {
     return tagged("CypherBytes", { value: Array.from(v, (b) => b.toString(16).padStart(2, "0")).join(" ") })
   }
@@ -196,8 +202,8 @@ export const fromDriver = (v: unknown): { name: string; data: Record<string, unk
   if (Graph.isRelationship(v)) return relationship(v)
   if (Graph.isPath(v)) {
     return tagged("Path", {
-      nodes: tagged("CypherList", { value: v.nodes.map(node) }),
-      relationships: tagged("CypherList", { value: v.relationships.map(relationship) })
+      nodes: tagged("CypherList", { value: v.nodes.map((n) => node(n)) }),
+      relationships: tagged("CypherList", { value: v.relationships.map((r) => relationship(r)) })
     })
   }
   if (Spatial.isPoint(v)) {
@@ -246,14 +252,17 @@ export const fromDriver = (v: unknown): { name: string; data: Record<string, unk
   if (Vector.isVector(v) || Vector.isUnsupportedType(v)) {
     throw new TypeError(`${String(v)}: TestKit (this version) has no encoding for vectors`)
   }
-  if (isPlainObject(v)) return propsOf(v as Record<string, unknown>)
+  if (isPlainObject(v)) return propsOf(v as Record<string, unknown>, meta)
   throw new TypeError(`a ${(v as object).constructor?.name ?? "value"} has no TestKit form`)
 }
 
-/** A map of driver values to `{ key: CypherX }` (the form of summary parameters and diagnostic records). */
-export const mapFromDriver = (m: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> => {
+/**
+ * A map of driver values to `{ key: CypherX }` (the form of summary parameters and diagnostic
+ * records); `meta` as in `fromDriver`.
+ */
+export const mapFromDriver = (m: Readonly<Record<string, unknown>> | undefined, meta = false): Record<string, unknown> => {
   const out = newMap()
   if (m === undefined) return out
-  for (const k of Object.keys(m)) setKey(out, k, fromDriver(m[k]))
+  for (const k of Object.keys(m)) setKey(out, k, fromDriver(m[k], meta))
   return out
 }

@@ -66,6 +66,8 @@ export interface DriverCore extends Pick<Neo4jDriver, "session" | "executeQuery"
   readonly supports: (feature: "multiDb" | "sessionAuth") => Effect.Effect<boolean, Neo4jError>
 }
 
+const noBookmarks = Effect.succeed<ReadonlyArray<string>>([])
+
 const boltAgent = {
   product: `effect-neo4j/${VERSION}`,
   platform: `${os.type()} ${os.release()}; ${os.arch()}`,
@@ -196,7 +198,7 @@ export const make = (
     const serverInfo = (database?: string) =>
       Effect.scoped(
         Effect.flatMap(
-          router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: [] }),
+          router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: noBookmarks }),
           ({ connection: c }) =>
             Effect.as(c.fresh() ? Effect.void : c.reset, {
               address: c.address,
@@ -209,7 +211,7 @@ export const make = (
     const supports = (feature: "multiDb" | "sessionAuth") =>
       Effect.scoped(
         Effect.map(
-          router.acquire({ accessMode: "READ", database: undefined, impersonatedUser: undefined, bookmarks: [] }),
+          router.acquire({ accessMode: "READ", database: undefined, impersonatedUser: undefined, bookmarks: noBookmarks }),
           ({ connection: c }) => (feature === "multiDb" ? c.version.major >= 4 : c.caps.logon)
         )
       )

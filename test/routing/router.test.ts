@@ -8,6 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Schedule, Scope, Stream } from "effect"
 import * as Auth from "../../src/Auth.js"
+import type * as Bookmarks from "../../src/Bookmarks.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import type { Session } from "../../src/Session.js"
 import { StubServer } from "../../src/testing/index.js"
@@ -809,6 +810,40 @@ describe("what goes on the wire", () => {
       )
       const bookmarks = (yield* a.received()).filter((m) => m.name === "ROUTE").map((m) => m.fields[1])
       expect(bookmarks).toEqual([[], ["FB:A"]])
+      yield* a.verify
+      yield* b.verify
+      yield* c.verify
+    }))
+
+  it.scopedLive("a bookmark manager is asked for ROUTE's bookmarks when a table is fetched, and again for the transaction", () =>
+    Effect.gen(function* () {
+      const { a, b, c, uri } = yield* cluster()
+      let calls = 0
+      const manager: Bookmarks.BookmarkManager = {
+        getBookmarks: Effect.sync(() => {
+          calls++
+          return [`supplied:${calls}`]
+        }),
+        updateBookmarks: () => Effect.void
+      }
+      const afterFirst = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(uri)
+          yield* driver.executeQuery("RETURN 1", {}, { database: "neo4j", bookmarkManager: manager })
+          const afterFirst = calls
+          // the table is fresh: no ROUTE, the manager is asked for the transaction only
+          yield* driver.executeQuery("RETURN 1", {}, { database: "neo4j", bookmarkManager: manager })
+          return afterFirst
+        })
+      )
+      expect(afterFirst).toBe(2)
+      expect(calls).toBe(3)
+      const routed = (yield* a.received()).filter((m) => m.name === "ROUTE").map((m) => m.fields[1])
+      expect(routed).toEqual([["supplied:1"]])
+      const begins = [...(yield* a.received()), ...(yield* b.received()), ...(yield* c.received())]
+        .filter((m) => m.name === "BEGIN")
+        .map((m) => (m.fields[0] as { bookmarks?: unknown }).bookmarks)
+      expect(begins).toEqual([["supplied:2"], ["supplied:3"]])
       yield* a.verify
       yield* b.verify
       yield* c.verify

@@ -25,7 +25,11 @@ export interface LeaseRequest {
   /** undefined: the user's home database */
   readonly database: string | undefined
   readonly impersonatedUser: string | undefined
-  readonly bookmarks: ReadonlyArray<string>
+  /**
+   * The bookmarks a ROUTE carries: asked for only when a routing table is fetched (a bookmark
+   * manager is consulted for it, then again for the transaction, as in the reference drivers).
+   */
+  readonly bookmarks: Effect.Effect<ReadonlyArray<string>>
 }
 
 /**

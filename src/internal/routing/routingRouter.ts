@@ -157,12 +157,12 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     })
 
     /** The routing table by the ROUTE message (Bolt 4.3+): its `rt` metadata. */
-    const routeMessage = (conn: Connection, address: string, request: LeaseRequest) =>
+    const routeMessage = (conn: Connection, address: string, request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
       Effect.suspend(() => {
         const p = conn.enqueue("ROUTE", (c) =>
           Msg.route(c, conn.caps, {
             routing: options.routingContext,
-            bookmarks: request.bookmarks,
+            bookmarks,
             db: request.database,
             impersonatedUser: request.impersonatedUser
           })
@@ -180,7 +180,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
      * The routing table by the routing procedure (Bolt 4.2, which has no ROUTE): its one record
      * `[ttl, servers]` read in the system database, as the reference drivers do.
      */
-    const routeProcedure = (conn: Connection, request: LeaseRequest) =>
+    const routeProcedure = (conn: Connection, request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
       Effect.suspend(() => {
         if (request.impersonatedUser !== undefined) {
           return Effect.fail(
@@ -197,7 +197,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
               parameters: withDb ? { context: options.routingContext, database: request.database } : { context: options.routingContext },
               mode: "r",
               db: "system",
-              bookmarks: request.bookmarks.length > 0 ? request.bookmarks : undefined,
+              bookmarks: bookmarks.length > 0 ? bookmarks : undefined,
               fetchSize: -1
             }),
             (cursor) =>
@@ -211,13 +211,19 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       })
 
     /** ROUTE on one router. */
-    const routeOn = (address: string, request: LeaseRequest): Effect.Effect<RoutingTable, Neo4jError> =>
+    const routeOn = (
+      address: string,
+      request: LeaseRequest,
+      bookmarks: ReadonlyArray<string>
+    ): Effect.Effect<RoutingTable, Neo4jError> =>
       Effect.scoped(
         Effect.gen(function* () {
           const pool = yield* poolFor(address)
           const conn = yield* pool.acquire
           noteConnection(conn)
-          const rt = conn.caps.route ? yield* routeMessage(conn, address, request) : yield* routeProcedure(conn, request)
+          const rt = conn.caps.route
+            ? yield* routeMessage(conn, address, request, bookmarks)
+            : yield* routeProcedure(conn, request, bookmarks)
           const table = Table.fromRouteMetadata(rt, Date.now())
           if (table === undefined) {
             return yield* Effect.fail(
@@ -239,6 +245,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     /** Fetches a table: known routers first, then the seed (resolved again). */
     const discover = (request: LeaseRequest, known: ReadonlyArray<string>) =>
       Effect.gen(function* () {
+        // the bookmarks (the session's, and its bookmark manager's) asked for once per discovery
+        const bookmarks = yield* request.bookmarks
         const tried: Array<string> = []
         const failures: Array<string> = []
         // when every router failed for a reason no retry fixes (TLS rejected, not a cluster),
@@ -248,7 +256,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           Effect.gen(function* () {
             if (tried.includes(address)) return Option.none<RoutingTable>()
             tried.push(address)
-            const exit = yield* Effect.either(routeOn(address, request))
+            const exit = yield* Effect.either(routeOn(address, request, bookmarks))
             if (exit._tag === "Right") return Option.some(exit.right)
             const error = exit.left
             if (isFatalDiscoveryError(error)) return yield* Effect.fail(error)

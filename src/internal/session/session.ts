@@ -158,10 +158,12 @@ export const makeIn = (
     })
 
 
-    const lease = (mode: AccessMode, bookmarks: Bookmarks.Bookmarks, scope: Scope.Scope) =>
+    // the bookmarks go on ROUTE too: asked for only when a routing table is fetched, then again
+    // for the transaction itself (as the reference drivers consult a bookmark manager)
+    const lease = (mode: AccessMode, scope: Scope.Scope) =>
       acquireIn(
         ctx.router,
-        { accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks },
+        { accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks: bookmarksToSend },
         scope
       ).pipe(
         Effect.tap((l) =>
@@ -181,8 +183,8 @@ export const makeIn = (
     const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}, txConfig?: TransactionConfig) =>
       Effect.uninterruptibleMask((restore) => {
         const mode = config.defaultAccessMode ?? "WRITE"
-        const start = (sent: Bookmarks.Bookmarks, leaseScope: Scope.CloseableScope) =>
-          Effect.flatMap(lease(mode, sent, leaseScope), (leased) =>
+        const start = (leaseScope: Scope.CloseableScope) =>
+          Effect.flatMap(lease(mode, leaseScope), (leased) => Effect.flatMap(bookmarksToSend, (sent) =>
             Effect.zipRight(annotateServer(leased.connection.address, leased.database), Effect.map(
               Effect.zipRight(
                 Effect.sync(() => sendTelemetry(ctx, leased.connection, { api: Msg.TelemetryApi.ImplicitTransaction, done: false })),
@@ -207,15 +209,13 @@ export const makeIn = (
                 )
               }
             ))
-          )
-        const begin = Effect.flatMap(bookmarksToSend, (sent) =>
-          Effect.flatMap(Scope.make(), (leaseScope) =>
-            Effect.flatMap(Effect.exit(restore(querySpan(start(sent, leaseScope), query))), (exit) => {
-              if (Exit.isFailure(exit)) return Effect.zipRight(Scope.close(leaseScope, exit), Effect.failCause(exit.cause))
-              current = { lease: leaseScope, managed: exit.value }
-              return Effect.succeed(exit.value.result)
-            })
-          )
+          ))
+        const begin = Effect.flatMap(Scope.make(), (leaseScope) =>
+          Effect.flatMap(Effect.exit(restore(querySpan(start(leaseScope), query))), (exit) => {
+            if (Exit.isFailure(exit)) return Effect.zipRight(Scope.close(leaseScope, exit), Effect.failCause(exit.cause))
+            current = { lease: leaseScope, managed: exit.value }
+            return Effect.succeed(exit.value.result)
+          })
         )
         return current === undefined ? begin : Effect.zipRight(restore(bufferCurrent), begin)
       })
@@ -229,8 +229,8 @@ export const makeIn = (
     ) =>
       Effect.zipRight(
         bufferCurrent,
-        Effect.flatMap(bookmarksToSend, (sent) =>
-          Effect.flatMap(lease(mode, sent, scope), (leased) => {
+        Effect.flatMap(lease(mode, scope), (leased) =>
+          Effect.flatMap(bookmarksToSend, (sent) => {
             const sentTelemetry = sendTelemetry(ctx, leased.connection, telemetry)
             const tx = begin(
               leased.connection,

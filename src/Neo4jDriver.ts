@@ -111,6 +111,15 @@ export interface MakeOptions {
   readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
   /** `neo4j://` only: resolves the URI's address to the addresses of the routers to try */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
+  /**
+   * `neo4j://` only: resolves the host name of each initial router (after `resolver`) to IP
+   * addresses, instead of the system's DNS; every address is tried in turn.
+   *
+   * ```ts
+   * Neo4jDriver.layer(config, { domainNameResolver: (host) => Effect.succeed(host === "db.internal" ? ["10.0.0.5", "10.0.0.6"] : [host]) })
+   * ```
+   */
+  readonly domainNameResolver?: ((host: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
 }
 
 /**

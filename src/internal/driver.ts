@@ -21,7 +21,7 @@ import * as DirectRouter from "./routing/directRouter.js"
 import type { Router } from "./routing/router.js"
 import * as RoutingRouter from "./routing/routingRouter.js"
 import * as SessionImpl from "./session/session.js"
-import { parseAddress } from "./transport/address.js"
+import { formatAddress, parseAddress } from "./transport/address.js"
 
 /**
  * What `getServerInfo` reports.
@@ -85,6 +85,8 @@ export interface CoreOptions {
   readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
   /** resolves the URI's address to the addresses to try (routing only) */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
+  /** resolves each initial router's host name to IP addresses, after `resolver` (routing only) */
+  readonly domainNameResolver?: ((host: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
 }
 
 /**
@@ -105,7 +107,7 @@ export const make = (
             rejectUnauthorized: uri.encryption === "system",
             ...(config.trustedCertificates ? { ca: config.trustedCertificates } : {})
           }
-    const address = uri.host.includes(":") ? `[${uri.host}]:${uri.port}` : `${uri.host}:${uri.port}`
+    const address = formatAddress(uri.host, uri.port)
     const connectOptions: Connection.ConnectionOptions = {
       host: uri.host,
       port: uri.port,
@@ -137,7 +139,8 @@ export const make = (
           seed: address,
           routingContext: { address, ...uri.routingContext },
           makePool,
-          resolver: options.resolver
+          resolver: options.resolver,
+          domainNameResolver: options.domainNameResolver
         })
       : DirectRouter.make(yield* makePool(address))
     const ctx: SessionImpl.SessionContext = {

@@ -528,6 +528,47 @@ ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writer
     }))
 })
 
+describe("initial routers", () => {
+  it.scopedLive("the custom resolver's names go through the domain-name resolver; each initial router is tried until one answers", () =>
+    Effect.gen(function* () {
+      const [p1, p2, pr] = yield* StubServer.freePorts(3)
+      const table = routeSuccess({ db: "adb", routers: [addr(p2!)], readers: [addr(pr!)], writers: [addr(pr!)] })
+      const failing = yield* StubServer.make({
+        port: p1!,
+        script: `${HEAD}C: ROUTE * * *
+S: FAILURE {"code": "Neo.ClientError.General.Unknown", "message": "wut!"}
+C: RESET
+S: SUCCESS {}
+?: GOODBYE
+`
+      })
+      const router = yield* StubServer.make({ port: p2!, script: serverScript("R", table) })
+      const reader = yield* StubServer.make({ port: pr!, script: serverScript("reader", undefined) })
+      const names: Array<string> = []
+      const server = yield* Effect.scoped(
+        Effect.flatMap(
+          driverFor(`neo4j://seed.example:${p1}`, {
+            retry: fast,
+            resolver: () => Effect.succeed([`host1:${p1}`, `host2:${p2}`]),
+            domainNameResolver: (host) =>
+              Effect.sync(() => {
+                names.push(host)
+                return ["127.0.0.1"]
+              })
+          }),
+          (driver) => served(driver, "READ", "adb")
+        )
+      )
+      expect(server).toBe("reader")
+      expect(names).toEqual(["host1", "host2"])
+      expect(yield* routes(failing)).toBe(1)
+      expect(yield* routes(router)).toBe(1)
+      yield* failing.verify
+      yield* router.verify
+      yield* reader.verify
+    }))
+})
+
 describe("discovery errors", () => {
   it.scopedLive("no router reachable: ServiceUnavailableError (NoRouters) naming each router and its failure", () =>
     Effect.gen(function* () {

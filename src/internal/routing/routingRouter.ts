@@ -17,6 +17,7 @@ import type { Neo4jError } from "../../Neo4jError.js"
 import * as Msg from "../bolt/messages.js"
 import { format } from "../bolt/version.js"
 import { run as runCursor } from "../connection/result.js"
+import { formatAddress, parseAddress } from "../transport/address.js"
 import type { Connection } from "../connection/connection.js"
 import type { Pool } from "../pool/pool.js"
 import type { Lease, LeaseRequest, Router } from "./router.js"
@@ -37,6 +38,8 @@ export interface RoutingOptions {
   readonly makePool: (address: string) => Effect.Effect<Pool, never, Scope.Scope>
   /** resolves the seed to the addresses to try (the seed itself by default) */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
+  /** resolves the host name of each of those to IP addresses (the system's DNS by default) */
+  readonly domainNameResolver?: ((host: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
   /** how long an expired table of an unused database is kept (official default 30 s) */
   readonly purgeDelayMillis?: number | undefined
 }
@@ -238,9 +241,25 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         })
       )
 
-    const seedAddresses: Effect.Effect<ReadonlyArray<string>> = options.resolver
+    const resolved: Effect.Effect<ReadonlyArray<string>> = options.resolver
       ? Effect.catchAll(options.resolver(options.seed), () => Effect.succeed([options.seed]))
       : Effect.succeed([options.seed])
+    /** The initial routers: the seed through the custom resolver, then each host name through the domain-name resolver. */
+    const seedAddresses: Effect.Effect<ReadonlyArray<string>> = options.domainNameResolver === undefined
+      ? resolved
+      : Effect.flatMap(resolved, (addresses) =>
+          Effect.map(
+            Effect.forEach(addresses, (address) => {
+              const { host, port } = parseAddress(address, 7687)
+              return Effect.match(options.domainNameResolver!(host), {
+                // a name the resolver cannot resolve is tried as it is
+                onFailure: () => [address],
+                onSuccess: (ips) => ips.map((ip) => formatAddress(ip, port))
+              })
+            }),
+            (lists) => [...new Set(lists.flat())]
+          )
+        )
 
     /** Fetches a table: known routers first, then the seed (resolved again). */
     const discover = (request: LeaseRequest, known: ReadonlyArray<string>) =>

@@ -12,6 +12,7 @@ import { Effect } from "effect"
 import * as net from "node:net"
 import * as tls from "node:tls"
 import { ServiceUnavailableError } from "../../Neo4jError.js"
+import { formatAddress } from "./address.js"
 
 /**
  * TLS settings for one connection.
@@ -68,9 +69,6 @@ export interface ByteSocket {
   readonly setReadTimeout: (ms: number) => void
 }
 
-/** host:port, with brackets for IPv6 */
-export const formatAddress = (host: string, port: number): string =>
-  host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
 
 const describeError = (err: unknown): string => {
   const e = err as { code?: string; message?: string }

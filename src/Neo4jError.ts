@@ -238,6 +238,21 @@ export class ResultConsumedError extends Data.TaggedError("ResultConsumedError")
 }
 
 /**
+ * A record held a value that the server sent well formed but the driver cannot represent: a
+ * DateTime in a time-zone id this runtime's `Intl` does not know. Only the read of that record
+ * fails: the next read gives the record after it, and the connection stays usable, as in the
+ * reference drivers (the Python driver's `BrokenRecordError`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BrokenRecordError extends Data.TaggedError("BrokenRecordError")<{ readonly message: string }> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
  * The connection died during COMMIT: the transaction may or may not have been committed, so it
  * is never retried blindly.
  *
@@ -309,6 +324,7 @@ export type Neo4jError =
   | DatabaseError
   | ConnectionAcquisitionTimeoutError
   | ResultConsumedError
+  | BrokenRecordError
   | IncompleteCommitError
   | InvalidConfigError
   | InvalidParameterError

@@ -34,7 +34,7 @@ import { addInt, hashInt, intEquals, isInteger, mix, normalizeBig } from "./inte
 import { formatDate, formatNanos, formatOffset, formatTime } from "./internal/values/isoFormat.js"
 import { checkStandardDate, localStandardDate, standardNanos, standardOffset } from "./internal/values/standardDate.js"
 import { hashWallClock, sameWallClock } from "./internal/values/wallClock.js"
-import { knownZone, offsetAtInstant, offsetForLocal } from "./internal/values/zones.js"
+import { isKnownZone, knownZone, offsetAtInstant, offsetForLocal } from "./internal/values/zones.js"
 
 // ---------------------------------------------------------------------------------------------
 // Date
@@ -788,3 +788,13 @@ export const isDateTime = (u: unknown): u is DateTime => u instanceof DateTime
  * @category guards
  */
 export const isDuration = (u: unknown): u is Duration => u instanceof Duration
+
+/**
+ * Whether this runtime knows a time-zone id (its `Intl` time-zone data has it). A `DateTime` is
+ * built, read or sent only with a zone id it knows: a result value in another zone fails the read
+ * of its record with `BrokenRecordError` (the result's other records stay readable).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isKnownTimeZone = (zoneId: string): boolean => isKnownZone(zoneId)

@@ -10,6 +10,11 @@
  *   legacy `F`/`f` carry local seconds. A structure of the other form is an error.
  * - `vectors` (6.0+): Vector `V` and UnsupportedType `?`.
  *
+ * A DateTime in a zone id this runtime's `Intl` does not know is well formed but cannot be
+ * represented: a hydrator with an `Unrepresentable` sink that is collecting (a connection decoding
+ * a RECORD) notes it there and lets the rest of the message decode, so that only that record
+ * fails (`BrokenRecordError`); without one it is a `PackStreamError` like any bad structure.
+ *
  * Hot path: one switch on the signature, module-level functions, no closure per call.
  */
 import * as Spatial from "../../Spatial.js"
@@ -46,6 +51,62 @@ import { type Capabilities, format } from "./version.js"
 export { STRUCTURE_NAMES, TAG } from "./hydration/tags.js"
 
 // ---------------------------------------------------------------------------------------------
+// well-formed values that cannot be represented
+
+/**
+ * Where a connection's hydrator notes the well-formed values it cannot represent while a RECORD
+ * is decoded (today: a DateTime in a time-zone id this runtime's `Intl` does not know), instead of
+ * failing the whole message: the structure's fields are still checked, its raw `Structure` stands
+ * in for it, and the rest of the record is decoded (and checked) as usual. The connection then
+ * fails that one record. Outside `start`/`stop` such a value is a `PackStreamError`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Unrepresentable {
+  /** whether such values are noted (between `start` and `stop`) rather than errors */
+  collecting = false
+  /** what is wrong with the first one noted since `start` */
+  first: string | undefined = undefined
+
+  /** Starts noting (before a record's values are decoded). */
+  start(): void {
+    this.collecting = true
+    this.first = undefined
+  }
+
+  /** Stops noting: what is wrong with the first value noted since `start`, if any. */
+  stop(): string | undefined {
+    const first = this.first
+    this.collecting = false
+    this.first = undefined
+    return first
+  }
+}
+
+/**
+ * A DateTime in a zone id: `i` at a UTC instant, legacy `f` at a wall-clock time. An unknown zone
+ * id is noted in a collecting sink once the other fields are checked (out of range there is a
+ * garbled value, not an unrepresentable one), and the raw structure stands in.
+ */
+const hydrateZoned = (tag: number, f: Array<unknown>, atInstant: boolean, sink: Unrepresentable | undefined): unknown => {
+  const seconds = int(tag, "seconds", f[0])
+  const nanoseconds = int(tag, "nanoseconds", f[1])
+  const zoneId = str(tag, "tz_id", f[2])
+  if (Temporal.isKnownTimeZone(zoneId)) {
+    return atInstant
+      ? Temporal.DateTime.fromEpochSecond(seconds, nanoseconds, zoneId)
+      : Temporal.DateTime.fromLocalEpochSecond(seconds, nanoseconds, zoneId)
+  }
+  const problem = `${nameOf(tag)}: unknown time zone id ${JSON.stringify(zoneId)}`
+  if (sink === undefined || !sink.collecting) return fail(problem)
+  // the same checks as with a known zone (at offset 0): a RangeError here is a PackStreamError
+  Temporal.DateTime.fromEpochSecond(seconds, nanoseconds, 0)
+  sink.first ??= `${problem}, which this runtime's time-zone data (Intl) does not have`
+  return new Structure(tag, f)
+}
+
+// ---------------------------------------------------------------------------------------------
 // temporal and spatial (graph and vector structures are in hydration/)
 
 /** every structure but the graph ones; the value classes' RangeErrors become PackStreamErrors */
@@ -54,7 +115,8 @@ const hydrateValue = (
   f: Array<unknown>,
   utc: boolean,
   vectors: boolean,
-  version: string
+  version: string,
+  sink: Unrepresentable | undefined
 ): unknown => {
   try {
     switch (tag) {
@@ -70,19 +132,21 @@ const hydrateValue = (
           fail(`${nameOf(tag)} is not used on Bolt ${version} without the utc patch: expected the legacy form`)
         }
         checkArity(tag, f, 3, version)
+        if (tag === DATE_TIME_ZONE_ID) return hydrateZoned(tag, f, true, sink)
         return Temporal.DateTime.fromEpochSecond(
           int(tag, "seconds", f[0]),
           int(tag, "nanoseconds", f[1]),
-          tag === DATE_TIME ? int(tag, "tz_offset_seconds", f[2]) : str(tag, "tz_id", f[2])
+          int(tag, "tz_offset_seconds", f[2])
         )
       case LEGACY_DATE_TIME:
       case LEGACY_DATE_TIME_ZONE_ID:
         if (utc) fail(`${nameOf(tag)} is not used on Bolt ${version}, which carries DateTime in UTC form`)
         checkArity(tag, f, 3, version)
+        if (tag === LEGACY_DATE_TIME_ZONE_ID) return hydrateZoned(tag, f, false, sink)
         return Temporal.DateTime.fromLocalEpochSecond(
           int(tag, "seconds", f[0]),
           int(tag, "nanoseconds", f[1]),
-          tag === LEGACY_DATE_TIME ? int(tag, "tz_offset_seconds", f[2]) : str(tag, "tz_id", f[2])
+          int(tag, "tz_offset_seconds", f[2])
         )
       case LOCAL_TIME:
         checkArity(tag, f, 1, version)
@@ -125,12 +189,13 @@ const hydrateValue = (
 /**
  * The unpacker's structure hook for a negotiated version. Throws `PackStreamError` on a wrong
  * field count, a wrong field type, an out-of-range value, a structure of another version, or an
- * unknown tag.
+ * unknown tag; on a zone id this runtime does not know too, unless `sink` is collecting (then the
+ * sink notes it, see `Unrepresentable`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeHydrator = (caps: Capabilities): Hydrator => {
+export const makeHydrator = (caps: Capabilities, sink?: Unrepresentable): Hydrator => {
   const elementIds = caps.elementIds
   const utc = caps.utcDateTime
   const vectors = caps.vectors
@@ -146,7 +211,7 @@ export const makeHydrator = (caps: Capabilities): Hydrator => {
       case PATH:
         return hydratePath(fields, version)
       default:
-        return hydrateValue(signature, fields, utc, vectors, version)
+        return hydrateValue(signature, fields, utc, vectors, version, sink)
     }
   }
 }

@@ -16,6 +16,7 @@
 import { Effect, Scope } from "effect"
 import * as Auth from "../../Auth.js"
 import {
+  BrokenRecordError,
   InvalidParameterError,
   ProtocolError,
   ServiceUnavailableError
@@ -25,7 +26,7 @@ import { Chunker } from "../bolt/chunker.js"
 import { Dechunker } from "../bolt/dechunker.js"
 import { failureToError } from "../bolt/failure.js"
 import type { Negotiated } from "../bolt/handshake.js"
-import { makeDehydrator, makeHydrator } from "../bolt/hydration.js"
+import { makeDehydrator, makeHydrator, Unrepresentable } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
 import * as Res from "../bolt/responses.js"
 import { capabilities, format } from "../bolt/version.js"
@@ -127,7 +128,10 @@ export interface Connection {
   readonly fresh: () => boolean
   /**
    * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
-   * the `ProtocolError`, and the connection is defunct (closed when released).
+   * the `ProtocolError`, and the connection is defunct (closed when released). A well-formed one
+   * holding a value the driver cannot represent (a DateTime in a zone id this runtime does not
+   * know) throws a `BrokenRecordError` and leaves the connection as it was: the whole record was
+   * decoded and checked, only its values are lost.
    */
   readonly decodeRecord: (body: Uint8Array) => Array<unknown>
 }
@@ -192,7 +196,9 @@ const makeConnection = (
   // summaries (metadata, hints, counters) always decode Integers as numbers where exact: protocol
   // behaviour never depends on the user's `useBigInt`, which applies to RECORD values only
   const useBigInt = options.useBigInt ?? false
-  const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps), false)
+  /** notes the values of a RECORD that cannot be represented (see `decodeRecord`) */
+  const unrepresentable = new Unrepresentable()
+  const unpacker = new Unpacker(new Uint8Array(0), makeHydrator(caps, unrepresentable), false)
   let runs = 0
   /** requests queued since HELLO (+LOGON) succeeded; -1 until then */
   let sinceHello = -1
@@ -435,7 +441,7 @@ const makeConnection = (
       hints = isRecord(meta.hints) ? meta.hints : {}
       if (caps.utcPatch && Array.isArray(meta.patch_bolt) && meta.patch_bolt.includes("utc")) {
         caps = capabilities(negotiated.version, true)
-        unpacker.hydrate = makeHydrator(caps)
+        unpacker.hydrate = makeHydrator(caps, unrepresentable)
         chunker.packer.dehydrate = makeDehydrator(caps)
       }
       const recv = hints["connection.recv_timeout_seconds"]
@@ -485,12 +491,22 @@ const makeConnection = (
     runCount: () => runs,
     fresh: () => sinceHello === 0,
     decodeRecord: (body) => {
+      let fields: Array<unknown>
+      unrepresentable.start()
       try {
         unpacker.useBigInt = useBigInt
-        return Res.decodeRecord(body, unpacker)
+        fields = Res.decodeRecord(body, unpacker)
       } catch (e) {
+        unrepresentable.stop()
         throw die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))
       }
+      const problem = unrepresentable.stop()
+      if (problem !== undefined) {
+        throw new BrokenRecordError({
+          message: `a record from ${address} holds a value the driver cannot represent: ${problem}. Only this record is lost: the result's other records and the connection stay usable`
+        })
+      }
+      return fields
     }
   }
   return { api, hello, close }

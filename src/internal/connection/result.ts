@@ -7,7 +7,7 @@
  * when a batch was cut off mid-read (interruption).
  */
 import { Chunk, Effect, Option, Stream } from "effect"
-import { ResultConsumedError } from "../../Neo4jError.js"
+import { BrokenRecordError, ResultConsumedError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import { Neo4jRecord, RecordShape } from "../../Record.js"
 import * as Msg from "../bolt/messages.js"
@@ -118,7 +118,11 @@ export const run = (
        * batch): raised once the records received before it were handed out, as the reference does.
        */
       let deferred: Neo4jError | undefined
-      /** Decodes the next slice of the batch (a few hundred records at most). */
+      /**
+       * Decodes the next slice of the batch (a few hundred records at most). A record that cannot
+       * be represented (`BrokenRecordError`) fails its own read only: the records before it go out
+       * first, then the pull that reaches it fails, and the next pull goes on after it.
+       */
       const nextSlice: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() => {
         const end = Math.min(raw.length, rawPos + SLICE)
         const out: Array<Neo4jRecord> = new Array(end - rawPos)
@@ -126,12 +130,25 @@ export const run = (
         try {
           for (; rawPos < end; i++) out[i] = new Neo4jRecord(shape, conn.decodeRecord(raw[rawPos++]!))
         } catch (e) {
-          // the connection is broken (decodeRecord made it defunct): the result ends here
-          done = true
-          raw = []
-          rawPos = 0
-          deferred = e as Neo4jError
-          if (i === 0) return Effect.fail(Option.some(deferred))
+          if (e instanceof BrokenRecordError) {
+            if (i === 0) {
+              // past it: the next pull goes on with the record after it
+              if (rawPos === raw.length) {
+                raw = []
+                rawPos = 0
+              }
+              return Effect.fail(Option.some(e))
+            }
+            // the records before it now; it is decoded again, and fails, on the next pull
+            rawPos--
+          } else {
+            // the connection is broken (decodeRecord made it defunct): the result ends here
+            done = true
+            raw = []
+            rawPos = 0
+            deferred = e as Neo4jError
+            if (i === 0) return Effect.fail(Option.some(deferred))
+          }
           out.length = i
         }
         if (rawPos === raw.length) {

@@ -35,6 +35,10 @@ const formatterFor = (zoneId: string): Intl.DateTimeFormat | null => {
   return f
 }
 
+/** Whether this runtime's Intl knows the zone id (an empty id is unknown). */
+export const isKnownZone = (zoneId: string): boolean =>
+  typeof zoneId === "string" && zoneId.length > 0 && formatterFor(zoneId) !== null
+
 export const knownZone = (zoneId: string): Intl.DateTimeFormat => {
   const f = typeof zoneId === "string" && zoneId.length > 0 ? formatterFor(zoneId) : null
   if (f === null) throw new RangeError(`unknown time zone id ${JSON.stringify(zoneId)}`)

@@ -259,6 +259,18 @@ export interface Result {
   readonly single: Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError>
   /** The next record without consuming it. */
   readonly peek: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError>
+  /**
+   * The next record, `None` at the end: the official drivers' iterator, one record per call
+   * (`records`, `list` and `peek` go on from where it stopped). A record that cannot be read (a
+   * `BrokenRecordError`: a DateTime in a time zone this runtime does not know) fails its own
+   * call only; the next call reads on.
+   *
+   * ```ts
+   * const first = yield* result.next            // Option<Neo4jRecord>
+   * const rest = yield* result.list             // the records after it
+   * ```
+   */
+  readonly next: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError>
 }
 
 /**

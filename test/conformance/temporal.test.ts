@@ -257,6 +257,39 @@ S: RECORD [${wire.known}]`)}${NEXT}?: GOODBYE
   )
 })
 
+describe("result.next, the iterator read", () => {
+  it.scopedLive("known, unknown, known: next gives the first, fails typed for the second, gives the third, then None; the connection is reused", () =>
+    Effect.gen(function* () {
+      const wire = WIRES[0]!
+      const stub = yield* StubServer.make({
+        script: `${wire.head}${autoCommit(`S: RECORD [${wire.known}]
+S: RECORD [${wire.unknown}]
+S: RECORD [${wire.known}]`)}${NEXT}?: GOODBYE
+`
+      })
+      const [first, broken, third, end, next] = yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const session = yield* driver.session()
+          const result = yield* session.run(QUERY)
+          const first = yield* result.next
+          const broken = yield* Effect.flip(result.next)
+          const third = yield* result.next
+          const end = yield* result.next
+          const next = yield* Effect.flatMap(session.run("RETURN 1 AS n"), (r) => r.list)
+          return [first, broken, third, end, Chunk.toArray(next)] as const
+        })
+      )
+      expect(Option.map(first, (r) => isKnown(r.get("dt")))).toEqual(Option.some(true))
+      expectBroken(broken)
+      expect(Option.map(third, (r) => isKnown(r.get("dt")))).toEqual(Option.some(true))
+      expect(Option.isNone(end)).toBe(true)
+      expect(next.map((r) => r.get("n"))).toEqual([1])
+      yield* stub.verify
+      expect(yield* stub.connectionCount).toBe(1)
+    })
+  )
+})
+
 describe("garbled values still break the connection", () => {
   const garbled = (record: string) =>
     Effect.gen(function* () {

@@ -52,9 +52,10 @@ export const make = (
   let streamed = false
   /** the failure already handed to the reader (the records stream, summary or peek failed) */
   let failed: Neo4jError | undefined
+  // a broken record fails its own read only: the result goes on (and must still be finished)
   const seen = (e: Neo4jError) =>
     Effect.sync(() => {
-      failed ??= e
+      if (e._tag !== "BrokenRecordError") failed ??= e
     })
   const server = { address: conn.address, agent: conn.server, protocolVersion: format(conn.version) }
   const consumedError = () =>
@@ -156,6 +157,24 @@ export const make = (
     )
   })
 
+  // one record a call: the cursor's slices are kept in `buffered`, and the end records the summary
+  // (and gives the connection back) as the end of the records stream does
+  const nextRecord: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError> = Effect.suspend(function loop(): Effect.Effect<
+    Option.Option<Neo4jRecord>,
+    Neo4jError
+  > {
+    if (closed || consumed) return Effect.fail(closed ? consumedError() : consumedRead())
+    if (buffered.length > 0) return Effect.succeed(Option.some(buffered.shift()!))
+    return Effect.matchEffect(cursor.pull, {
+      onFailure: (e) =>
+        Option.isNone(e) ? Effect.as(finishStream, Option.none()) : Effect.zipRight(seen(e.value), Effect.fail(e.value)),
+      onSuccess: (chunk) => {
+        for (const r of chunk) buffered.push(r)
+        return loop()
+      }
+    })
+  })
+
   // built when run: a result is made per query, and most are never asked for `single`
   const single: Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError> = Effect.suspend(() => Effect.flatMap(
     Stream.runCollect(Stream.take(records, 2)),
@@ -192,7 +211,8 @@ export const make = (
       consume,
       list,
       single,
-      peek
+      peek,
+      next: nextRecord
     },
     // a result whose failure its reader already got is finished: that failure is not raised again
     finish: Effect.suspend(() => (failed !== undefined ? Effect.void : Effect.asVoid(getSummary))),

@@ -5,11 +5,11 @@
  * bookmark manager callback, a transaction function waiting for RetryablePositive) does not
  * block the requests that answer it. TestKit sends one request at a time otherwise.
  *
- * Objects are scoped: a driver has a Scope, each session a child of its driver's, each explicit
- * transaction a child of its session's, each result read by ResultNext a child of its owner's
- * (the `Stream.toPull` of its records lives there). Closing a TestKit object closes its scope.
+ * Objects are scoped: a driver has a Scope, each session a child of its driver's, each
+ * transaction a child of its session's. Closing a TestKit object closes its scope. Results are
+ * read with the driver's own per-record API (`next`, `peek`, `single`, `list`, `consume`).
  */
-import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Scope, Stream } from "effect"
+import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Scope } from "effect"
 import {
   Auth,
   Bookmarks,
@@ -58,11 +58,6 @@ interface TxEntry {
 
 interface ResultEntry {
   readonly result: Res.Result
-  /** where the records' pull lives (the transaction's or session's scope) */
-  readonly owner: Scope.Scope
-  pull: Effect.Effect<Chunk.Chunk<Rec.Neo4jRecord>, Option.Option<Neo4jError.Neo4jError>> | undefined
-  buffer: Array<Rec.Neo4jRecord>
-  ended: boolean
 }
 
 const str = (v: Json.Json | undefined): string | undefined => (typeof v === "string" ? v : undefined)
@@ -314,57 +309,10 @@ export class Connection {
     )
   }
 
-  private addResult(result: Res.Result, owner: Scope.Scope): void {
+  private addResult(result: Res.Result): void {
     const id = this.id()
-    this.results.set(id, { result, owner, pull: undefined, buffer: [], ended: false })
+    this.results.set(id, { result })
     this.write("Result", { id, keys: result.keys })
-  }
-
-  /** The next record of a result read through its stream (the stream starts on first use). */
-  private next(r: ResultEntry): Effect.Effect<Option.Option<Rec.Neo4jRecord>, Neo4jError.Neo4jError> {
-    return Effect.suspend(() => {
-      if (r.buffer.length > 0) return Effect.succeed(Option.some(r.buffer.shift()!))
-      if (r.ended) return Effect.succeed(Option.none())
-      const pull =
-        r.pull !== undefined
-          ? Effect.succeed(r.pull)
-          : Effect.tap(Scope.extend(Stream.toPull(r.result.records), r.owner), (p) =>
-              Effect.sync(() => {
-                r.pull = p
-              })
-            )
-      return Effect.flatMap(pull, (p) =>
-        Effect.matchEffect(p, {
-          onFailure: (e) =>
-            Option.isNone(e)
-              ? Effect.sync(() => {
-                  r.ended = true
-                  return Option.none<Rec.Neo4jRecord>()
-                })
-              : Effect.fail(e.value),
-          onSuccess: (chunk) =>
-            Effect.suspend(() => {
-              r.buffer.push(...chunk)
-              return this.next(r)
-            })
-        })
-      )
-    })
-  }
-
-  /** All the records left, through the stream once it started, else through `list`. */
-  private rest(r: ResultEntry): Effect.Effect<Array<Rec.Neo4jRecord>, Neo4jError.Neo4jError> {
-    if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
-      return Effect.map(r.result.list, (c) => {
-        r.ended = true
-        return Chunk.toArray(c)
-      })
-    }
-    const out: Array<Rec.Neo4jRecord> = []
-    const loop: Effect.Effect<Array<Rec.Neo4jRecord>, Neo4jError.Neo4jError> = Effect.flatMap(this.next(r), (o) =>
-      Option.isNone(o) ? Effect.succeed(out) : (out.push(o.value), loop)
-    )
-    return loop
   }
 
   /** A transaction function: RetryableTry per attempt, RetryableDone at the end. */
@@ -584,7 +532,7 @@ export class Connection {
         const s = yield* this.get(this.sessions, d.sessionId, "session")
         const params = mapToDriver(d.params as Record<string, unknown> | null)
         const result = yield* s.session.run(String(d.cypher), params, { ...metadataOf(d), ...timeoutOf(d) })
-        this.addResult(result, s.scope)
+        this.addResult(result)
       }),
 
     SessionLastBookmarks: (d) =>
@@ -633,7 +581,7 @@ export class Connection {
         const tx = yield* this.get(this.txs, d.txId, "transaction")
         const params = mapToDriver(d.params as Record<string, unknown> | null)
         const result = yield* tx.run(String(d.cypher), params)
-        this.addResult(result, tx.scope)
+        this.addResult(result)
       }),
 
     TransactionCommit: (d) =>
@@ -661,58 +609,38 @@ export class Connection {
 
     ResultNext: (d) =>
       Effect.gen(this, function* () {
-        const r = yield* this.get(this.results, d.resultId, "result")
-        const next = yield* this.next(r)
+        const { result } = yield* this.get(this.results, d.resultId, "result")
+        const next = yield* result.next
         if (Option.isSome(next)) this.write("Record", recordOf(next.value))
         else this.write("NullRecord")
       }),
 
     ResultPeek: (d) =>
       Effect.gen(this, function* () {
-        const r = yield* this.get(this.results, d.resultId, "result")
-        let peeked: Option.Option<Rec.Neo4jRecord>
-        if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
-          peeked = yield* r.result.peek
-        } else {
-          peeked = yield* this.next(r)
-          if (Option.isSome(peeked)) r.buffer.unshift(peeked.value)
-        }
+        const { result } = yield* this.get(this.results, d.resultId, "result")
+        const peeked = yield* result.peek
         if (Option.isSome(peeked)) this.write("Record", recordOf(peeked.value))
         else this.write("NullRecord")
       }),
 
     ResultSingle: (d) =>
       Effect.gen(this, function* () {
-        const r = yield* this.get(this.results, d.resultId, "result")
-        if (r.pull === undefined && r.buffer.length === 0 && !r.ended) {
-          const record = yield* r.result.single
-          r.ended = true
-          return this.write("Record", recordOf(record))
-        }
-        // the stream already started: the same rule on the records left
-        const first = yield* this.next(r)
-        const second = Option.isSome(first) ? yield* this.next(r) : Option.none()
-        yield* Effect.ignore(r.result.consume)
-        if (Option.isSome(first) && Option.isNone(second)) return this.write("Record", recordOf(first.value))
-        const count = Option.isNone(first) ? 0 : 2
-        return yield* new Res.ResultCardinalityError({
-          count,
-          message: count === 0 ? "single(): the result has no record" : "single(): the result has more than one record"
-        })
+        const { result } = yield* this.get(this.results, d.resultId, "result")
+        const record = yield* result.single
+        this.write("Record", recordOf(record))
       }),
 
     ResultList: (d) =>
       Effect.gen(this, function* () {
-        const r = yield* this.get(this.results, d.resultId, "result")
-        const records = yield* this.rest(r)
-        this.write("RecordList", { records: records.map(recordOf) })
+        const { result } = yield* this.get(this.results, d.resultId, "result")
+        const records = yield* result.list
+        this.write("RecordList", { records: Chunk.toArray(records).map(recordOf) })
       }),
 
     ResultConsume: (d) =>
       Effect.gen(this, function* () {
-        const r = yield* this.get(this.results, d.resultId, "result")
-        const summary = yield* r.result.consume
-        r.buffer = []
+        const { result } = yield* this.get(this.results, d.resultId, "result")
+        const summary = yield* result.consume
         this.write("Summary", summaryOf(summary))
       }),
 

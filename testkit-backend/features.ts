@@ -2,7 +2,7 @@
  * The TestKit features (nutkit/protocol/feature.py) effect-neo4j really has, each checked against
  * its public API or its wire behaviour. TestKit skips the tests that need a feature not listed.
  *
- * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/4.2/4.3/5.5, Auth:Managed (no auth
+ * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/5.5 (5.5 was withdrawn), Auth:Managed (no auth
  * token managers), API:Session:AuthConfig and Driver.ExecuteQuery:WithAuth (no per-session auth),
  * API:Session:NotificationsConfig (filters are per driver only), API:Driver.VerifyAuthentication,
  * API:SSLConfig / SSLClientCertificate (TLS is chosen by URI scheme; no client certificates),
@@ -12,7 +12,10 @@
  * Detail:NumberIsNumber (drivers made here use useBigInt, so integers and floats differ).
  */
 export const FEATURES: ReadonlyArray<string> = [
-  // protocol versions spoken (bolt/version.ts SUPPORTED); 4.4 with the UTC DateTime patch
+  // protocol versions spoken (the handshake's offer: 6.0 by manifest, 5.8-5.0, 4.4-4.2; TestKit
+  // knows up to 5.7); 4.3/4.4 with the UTC DateTime patch
+  "Feature:Bolt:4.2",
+  "Feature:Bolt:4.3",
   "Feature:Bolt:4.4",
   "Feature:Bolt:5.0",
   "Feature:Bolt:5.1",

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { StubServer } from "../../src/testing/index.js"
-import { HEAD, names, withDriver } from "../support.js"
+import { HEAD, names, realSleep, withDriver } from "../support.js"
 
 describe("verifyConnectivity", () => {
   it.scopedLive("a new connection: HELLO only; an idle pooled one: one RESET each call", () =>
@@ -65,6 +65,42 @@ S: SUCCESS {"fields": ["n"]}
         })
       )
       yield* stub.verify
+    })
+  )
+})
+
+describe("the server's connection.recv_timeout_seconds hint", () => {
+  it.scopedLive("bounds waits for an answer only: a connection idle longer than it in the pool is reused", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `!: BOLT 5.4
+C: HELLO *
+S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1", "hints": {"connection.recv_timeout_seconds": 1}}
+A: LOGON
+C: RUN "QUERY" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   SUCCESS {"type": "r"}
+C: RUN "QUERY" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [2]
+   SUCCESS {"type": "r"}
+?: GOODBYE
+`
+      })
+      const values = yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const first = yield* Stream.runCollect(driver.stream("QUERY"))
+          yield* realSleep(1500)
+          const second = yield* Stream.runCollect(driver.stream("QUERY"))
+          return [...first, ...second].map((r) => r.get("n"))
+        })
+      )
+      expect(values).toEqual([1, 2])
+      yield* stub.verify
+      expect(yield* stub.connectionCount).toBe(1)
     })
   )
 })

@@ -65,7 +65,11 @@ export interface ByteSocket {
   readonly destroy: Effect.Effect<void>
   /** Whether the socket is closed or failed. */
   readonly isClosed: () => boolean
-  /** Sets or clears (0) an idle read timeout in milliseconds (the server's recv-timeout hint). */
+  /**
+   * Sets or clears (0) the read timeout in milliseconds (the server's recv-timeout hint): how
+   * long a wait for the server's bytes may last. An idle connection (nobody waiting) never
+   * times out.
+   */
   readonly setReadTimeout: (ms: number) => void
 }
 
@@ -166,13 +170,30 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     waiters.clear()
     for (const w of ws) w()
   }
+  /** the server's recv-timeout hint: bounds each wait for an answer, never an idle connection */
+  let readTimeoutMs = 0
+  const timedOut = () => {
+    failure ??= new ServiceUnavailableError({
+      reason: "Timeout",
+      address,
+      message: `no data from ${address} within the connection's read timeout (${readTimeoutMs} ms)`
+    })
+    sock.destroy()
+    wake()
+  }
   const readable: Effect.Effect<void> = Effect.suspend(() => {
     if (sock.readableLength > 0 || ended || failure !== undefined || sock.destroyed) return Effect.void
     return Effect.async<void>((resume) => {
-      const w = () => resume(Effect.void)
+      const timer = readTimeoutMs > 0 ? setTimeout(timedOut, readTimeoutMs) : undefined
+      const w = () => {
+        if (timer !== undefined) clearTimeout(timer)
+        resume(Effect.void)
+      }
       waiters.add(w)
+      // on interruption (the canceller): the wait is over too
       return Effect.sync(() => {
         waiters.delete(w)
+        if (timer !== undefined) clearTimeout(timer)
       })
     })
   })
@@ -192,15 +213,6 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
   })
   sock.on("close", () => {
     ended = true
-    wake()
-  })
-  sock.on("timeout", () => {
-    failure ??= new ServiceUnavailableError({
-      reason: "Timeout",
-      address,
-      message: `no data from ${address} within the connection's read timeout`
-    })
-    sock.destroy()
     wake()
   })
 
@@ -257,7 +269,7 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     }),
     isClosed: () => sock.destroyed || ended || failure !== undefined,
     setReadTimeout: (ms) => {
-      sock.setTimeout(ms)
+      readTimeoutMs = ms
     }
   }
 }

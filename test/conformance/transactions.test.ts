@@ -139,6 +139,58 @@ S: SUCCESS {"bookmark": "FB:1"}
   )
 })
 
+describe("the connection of an explicit transaction", () => {
+  it.scopedLive("goes back to the pool at commit and at rollback, though the transactions' scope is still open", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}C: BEGIN {}
+C: RUN "QUERY 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   SUCCESS {"type": "r"}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:1"}
+C: BEGIN {"bookmarks": ["FB:1"]}
+C: RUN "QUERY 2" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["n"]}
+   RECORD [2]
+   SUCCESS {"type": "r"}
+C: ROLLBACK
+S: SUCCESS {}
+C: RUN "QUERY 3" {} {"bookmarks": ["FB:1"]}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [3]
+   SUCCESS {"type": "r"}
+?: GOODBYE
+`
+      })
+      const values = yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const session = yield* driver.session()
+          const tx1 = yield* session.beginTransaction()
+          const one = yield* Effect.flatMap(tx1.run("QUERY 1"), (r) => r.list)
+          yield* tx1.commit
+          const afterCommit = yield* driver.connectionPoolMetrics()
+          const tx2 = yield* session.beginTransaction()
+          const two = yield* Effect.flatMap(tx2.run("QUERY 2"), (r) => r.list)
+          yield* tx2.rollback
+          const three = yield* Effect.flatMap(session.run("QUERY 3"), (r) => r.list)
+          expect(afterCommit.map((m) => m.inUse)).toEqual([0])
+          return [...one, ...two, ...three].map((r) => r.get("n"))
+        }).pipe(Effect.scoped)
+      )
+      expect(values).toEqual([1, 2, 3])
+      yield* stub.verify
+      expect(yield* stub.connectionCount).toBe(1)
+    })
+  )
+})
+
 describe("auto-commit results that end in a failure", () => {
   it.scopedLive("records received before a FAILURE are delivered before the error", () =>
     Effect.gen(function* () {

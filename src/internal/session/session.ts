@@ -3,7 +3,7 @@
  * explicit transactions and transaction functions (retried with a Schedule), and chains
  * bookmarks (its own, and a BookmarkManager's).
  */
-import { Duration, Effect, Exit, Scope } from "effect"
+import { Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import type { Schedule } from "effect"
 import * as Bookmarks from "../../Bookmarks.js"
 import { retrying } from "../../RetryPolicy.js"
@@ -229,7 +229,11 @@ export const makeIn = (
     ) =>
       Effect.zipRight(
         bufferCurrent,
-        Effect.flatMap(lease(mode, scope), (leased) =>
+        // the connection is leased in a scope of its own, given back as soon as the transaction
+        // ends (commit or rollback), as the reference drivers do: the session's next transaction
+        // may reuse it while the transaction's scope is still open
+        Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (leaseScope) =>
+        Effect.flatMap(lease(mode, leaseScope), (leased) =>
           Effect.flatMap(bookmarksToSend, (sent) => {
             const sentTelemetry = sendTelemetry(ctx, leased.connection, telemetry)
             const tx = begin(
@@ -237,7 +241,12 @@ export const makeIn = (
               { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig) },
               (meta) => reportDatabase(leased, meta)
             )
-            const commit = Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark))
+            const release = (exit: Exit.Exit<unknown, unknown>) => Scope.close(leaseScope, exit)
+            const commit = Effect.onExit(
+              Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark)),
+              release
+            )
+            const rollback = Effect.onExit(tx.rollback, release)
             // interrupted: no ROLLBACK, which would queue behind a query still running; the pool's
             // RESET on an interrupted lease goes out at once, stops the query and rolls back
             return Effect.as(
@@ -248,10 +257,10 @@ export const makeIn = (
                   return tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
                 })
               ),
-              { tx, commit }
+              { tx, commit, rollback }
             )
           })
-        )
+        ))
       )
 
     /** A transaction in the current scope: rolled back on close unless committed. */
@@ -261,10 +270,10 @@ export const makeIn = (
       )
 
     const beginTransaction = (txConfig?: TransactionConfig): Effect.Effect<Transaction, Neo4jError, Scope.Scope> =>
-      Effect.map(transaction(config.defaultAccessMode ?? "WRITE", txConfig), ({ commit, tx }) => ({
+      Effect.map(transaction(config.defaultAccessMode ?? "WRITE", txConfig), ({ commit, rollback, tx }) => ({
         run: tx.run,
         commit,
-        rollback: tx.rollback,
+        rollback,
         isOpen: Effect.sync(() => tx.isOpen())
       }))
 

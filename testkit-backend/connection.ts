@@ -24,11 +24,11 @@ import { FEATURES } from "./features.js"
 import * as Json from "./json.js"
 import { hasSubtestSkips, skipReason, subtestSkipReason } from "./skipped.js"
 
-type Data = { readonly [key: string]: Json.Json }
+/** A request's `data`. */
+type Req = { readonly [key: string]: Json.Json }
 
 /** A failure of the user's code in a transaction function (RetryableNegative without an error id). */
 class FrontendUserError extends Error {
-  readonly _frontend = true
   constructor() {
     super("TestKit FrontendError: the test's transaction function failed")
   }
@@ -65,17 +65,17 @@ const num = (v: Json.Json | undefined): number | undefined =>
   typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined
 
 /** `timeout` in milliseconds when the request carries one (null: the driver's default). */
-const timeoutOf = (d: Data): { timeout?: number } => {
+const timeoutOf = (d: Req): { timeout?: number } => {
   const t = num(d.timeout)
   return t === undefined ? {} : { timeout: t }
 }
 
-const metadataOf = (d: Data): { metadata?: Record<string, unknown> } =>
+const metadataOf = (d: Req): { metadata?: Record<string, unknown> } =>
   d.txMeta === null || d.txMeta === undefined ? {} : { metadata: mapToDriver(d.txMeta as Record<string, unknown>) }
 
 /** TestKit's AuthorizationToken to the driver's AuthToken. */
 const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
-  const t = ((token as { data?: Data } | null)?.data ?? token ?? {}) as Data
+  const t = ((token as { data?: Req } | null)?.data ?? token ?? {}) as Req
   const scheme = str(t.scheme) ?? "none"
   const principal = str(t.principal) ?? ""
   const credentials = str(t.credentials) ?? ""
@@ -95,7 +95,7 @@ const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
         raw === null || raw === undefined
           ? undefined
           : (Object.fromEntries(
-              Object.entries(raw as Data).map(([k, v]) => [
+              Object.entries(raw as Req).map(([k, v]) => [
                 k,
                 typeof v === "object" && v !== null && "name" in v ? mapToDriver({ v })["v"] : v
               ])
@@ -252,7 +252,7 @@ export class Connection {
     }
     if (this.debug) console.error(`<<< ${text.trim()}`)
     const name = String(req.name)
-    const data = (req.data ?? {}) as Data
+    const data = (req.data ?? {}) as Req
     const handler = this.handlers[name]
     if (handler === undefined) {
       return this.write("BackendError", { msg: `effect-neo4j's backend does not support the request ${name}` })
@@ -303,7 +303,7 @@ export class Connection {
     )
   }
 
-  private complete(d: Data, value: Json.Json): Effect.Effect<void, BackendFailure> {
+  private complete(d: Req, value: Json.Json): Effect.Effect<void, BackendFailure> {
     return Effect.flatMap(this.get(this.callbacks, d.requestId, "callback request"), (def) =>
       Deferred.succeed(def, value)
     )
@@ -316,7 +316,7 @@ export class Connection {
   }
 
   /** A transaction function: RetryableTry per attempt, RetryableDone at the end. */
-  private transactionFunction(d: Data, mode: "READ" | "WRITE"): Effect.Effect<void, unknown> {
+  private transactionFunction(d: Req, mode: "READ" | "WRITE"): Effect.Effect<void, unknown> {
     return Effect.flatMap(this.get(this.sessions, d.sessionId, "session"), (s) => {
       const work = (tx: Transaction.ManagedTransaction) =>
         Effect.gen(this, function* () {
@@ -337,7 +337,7 @@ export class Connection {
     })
   }
 
-  private readonly handlers: Record<string, (d: Data) => Effect.Effect<void, unknown>> = {
+  private readonly handlers: Record<string, (d: Req) => Effect.Effect<void, unknown>> = {
     StartTest: (d) =>
       Effect.sync(() => {
         const id = String(d.testName)
@@ -358,9 +358,6 @@ export class Connection {
       Effect.gen(this, function* () {
         if (d.authTokenManagerId !== null && d.authTokenManagerId !== undefined) {
           return yield* new BackendFailure({ message: "auth token managers: the driver has no such API" })
-        }
-        if (d.domainNameResolverRegistered === true) {
-          return yield* new BackendFailure({ message: "domain name resolver: the driver has no such API" })
         }
         if (d.clientCertificate != null || d.clientCertificateProviderId != null) {
           return yield* new BackendFailure({ message: "client certificates: the driver has no such API" })
@@ -399,9 +396,19 @@ export class Connection {
                   Array.isArray(a) ? a.map(String) : []
                 )
             : undefined
+        const domainNameResolver =
+          d.domainNameResolverRegistered === true
+            ? (name: string) =>
+                Effect.map(this.ask("DomainNameResolutionRequired", { name }), (a) =>
+                  Array.isArray(a) ? a.map(String) : []
+                )
+            : undefined
         const scope = yield* Scope.make()
         const exit = yield* Effect.exit(
-          Scope.extend(Neo4jDriver.make(config as unknown as DriverConfig.DriverConfig, { resolver }), scope)
+          Scope.extend(
+            Neo4jDriver.make(config as unknown as DriverConfig.DriverConfig, { resolver, domainNameResolver }),
+            scope
+          )
         )
         if (Exit.isFailure(exit)) {
           yield* Scope.close(scope, exit)
@@ -453,7 +460,16 @@ export class Connection {
         this.write("DriverIsEncrypted", { encrypted: driver.config.parsedUri.encryption !== "none" })
       }),
 
+    GetConnectionPoolMetrics: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const pools = yield* driver.connectionPoolMetrics()
+        const pool = pools.find((p) => p.address === String(d.address))
+        this.write("ConnectionPoolMetrics", { inUse: pool?.inUse ?? 0, idle: pool?.idle ?? 0 })
+      }),
+
     ResolverResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
+    DomainNameResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
     BookmarksSupplierCompleted: (d) => this.complete(d, d.bookmarks ?? []),
     BookmarksConsumerCompleted: (d) => this.complete(d, null),
 
@@ -647,7 +663,7 @@ export class Connection {
     ExecuteQuery: (d) =>
       Effect.gen(this, function* () {
         const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
-        const c = (d.config ?? {}) as Data
+        const c = (d.config ?? {}) as Req
         if (c.authorizationToken != null) return yield* new BackendFailure({ message: "executeQuery with auth: the driver has no such API" })
         const managerId = c.bookmarkManagerId
         const bookmarkManager =

@@ -20,17 +20,6 @@ export const SKIPPED: ReadonlyArray<Skip> = [
       "needs executeQuery with a per-query auth token (Feature:API:Driver.ExecuteQuery:WithAuth), " +
       "which effect-neo4j lacks; TestKit does not guard this test by that feature",
     patterns: ["stub.driver_parameters.test_liveness_check.*.test_timeout_with_re_auth"]
-  },
-  {
-    reason: "needs GetConnectionPoolMetrics: effect-neo4j has no public connection pool metrics",
-    patterns: ["*.test_should_drop_connections_failing_liveness_check"]
-  },
-  {
-    reason: "needs a domain name resolver (NewDriver domainNameResolverRegistered): effect-neo4j has only the address resolver",
-    patterns: [
-      "*.test_should_request_rt_from_all_initial_routers_until_successful_on_authorization_expired",
-      "*.test_should_request_rt_from_all_initial_routers_until_successful_on_unknown_failure"
-    ]
   }
 ]
 

@@ -3,7 +3,9 @@
  * same write as the first RUN + PULL (or COMMIT). Several results may be open at once (each
  * further PULL names its `qid`). COMMIT and ROLLBACK first finish open results; results read
  * after the transaction ended fail with `ResultConsumedError`. A connection that dies during
- * COMMIT gives `IncompleteCommitError`: the outcome is unknown, so it is never retried.
+ * COMMIT gives `IncompleteCommitError`: the outcome is unknown, so it is never retried. A FAILURE
+ * to any of its requests ends the transaction on the server: nothing more goes out for it (see
+ * `failedWith`).
  */
 import { Effect, Option } from "effect"
 import { IncompleteCommitError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
@@ -77,14 +79,14 @@ export const begin = (
   const closedError = (): Neo4jError =>
     unsent ??
     terminated ??
-    // a lost connection stays what it is (retriable: nothing was committed)
-    (failedWith?._tag === "ServiceUnavailableError"
-      ? failedWith
-      : failedWith
-      ? new ResultConsumedError({
-          message: `the transaction was terminated by an earlier failure and can only be rolled back: ${failedWith.message}`
-        })
-      : new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" }))
+    (failedWith === undefined
+      ? new ResultConsumedError({ message: "the transaction is closed: it was committed or rolled back" })
+      : // a lost connection stays what it is (retriable: nothing was committed)
+        failedWith._tag === "ServiceUnavailableError"
+        ? failedWith
+        : new ResultConsumedError({
+            message: `the transaction was terminated by an earlier failure and can only be rolled back: ${failedWith.message}`
+          }))
 
   /** Notes a failure of one of the transaction's requests: did it end the transaction on the server? */
   const noteFailure = (e: Neo4jError) => {

@@ -274,7 +274,7 @@ const main = async (): Promise<number> => {
     for (const r of failed) console.log(`  ${r.id}`)
   }
 
-  let status = done ? 0 : 2
+  let status = interrupted ? 130 : done ? 0 : 2
   if (writeKnown && done) writeKnownFile(results)
   if (ratchet) {
     const { entries } = readKnown()

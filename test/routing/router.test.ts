@@ -526,6 +526,44 @@ ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writer
       yield* a.verify
       yield* d.verify
     }))
+
+  it.scopedLive("NotALeader in an explicit transaction the user then rolls back: the next write still fetches a new table", () =>
+    Effect.gen(function* () {
+      const [pa, pd] = yield* StubServer.freePorts(2)
+      const a = yield* StubServer.make({
+        port: pa!,
+        script: `${HEAD}C: ROUTE * * {"db": "neo4j"}
+${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writers: [addr(pa!)] })}
+C: BEGIN {"db": "neo4j"}
+C: RUN "CREATE ()" {} {}
+C: PULL *
+S: SUCCESS {}
+   FAILURE {"code": "Neo.ClientError.Cluster.NotALeader", "message": "not the leader"}
+   IGNORED
+C: RESET
+S: SUCCESS {}
+C: ROUTE * * {"db": "neo4j"}
+${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writers: [addr(pd!)] })}
+?: GOODBYE
+`
+      })
+      const d = yield* StubServer.make({ port: pd!, script: serverScript("D", undefined) })
+      const { error, next } = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(a.uri("neo4j"))
+          const session = yield* driver.session({ database: "neo4j" })
+          const tx = yield* session.beginTransaction()
+          const error = yield* Effect.flip(tx.run("CREATE ()"))
+          yield* tx.rollback
+          return { error, next: yield* served(driver, "WRITE") }
+        })
+      )
+      expect(error._tag === "ClientError" ? error.code : error._tag).toBe("Neo.ClientError.Cluster.NotALeader")
+      expect(next).toBe("D")
+      expect(yield* routes(a)).toBe(2)
+      yield* a.verify
+      yield* d.verify
+    }))
 })
 
 describe("initial routers", () => {

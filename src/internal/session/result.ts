@@ -200,7 +200,7 @@ export const make = (
   const buffer = Effect.suspend(() =>
     consumed || closed || failed !== undefined
       ? Effect.void
-      : Effect.zipRight(fill(() => false), Effect.ignore(Effect.suspend(() => (cursor.isDone() ? getSummary : Effect.void))))
+      : Effect.zipRight(fill(() => false), Effect.ignore(Effect.suspend(() => (cursor.isDone() ? Effect.asVoid(getSummary) : Effect.void))))
   )
 
   return {

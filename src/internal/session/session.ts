@@ -241,7 +241,12 @@ export const makeIn = (
               { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig) },
               (meta) => reportDatabase(leased, meta)
             )
-            const release = (exit: Exit.Exit<unknown, unknown>) => Scope.close(leaseScope, exit)
+            // the lease's exit tells the router how the work ended (a former leader is forgotten):
+            // a failure that ended the transaction counts, even when the user then rolled back
+            const release = (exit: Exit.Exit<unknown, unknown>) => {
+              const failure = tx.failure()
+              return Scope.close(leaseScope, failure !== undefined ? Exit.fail(failure) : exit)
+            }
             const commit = Effect.onExit(
               Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark)),
               release
@@ -254,7 +259,8 @@ export const makeIn = (
                 Effect.suspend(() => {
                   // TELEMETRY is acknowledged once its answer was read (with BEGIN's at the latest)
                   if (sentTelemetry?.outcome?._tag === "Success") telemetry.done = true
-                  return tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+                  const rollback = tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+                  return Effect.zipRight(rollback, release(exit))
                 })
               ),
               { tx, commit, rollback }

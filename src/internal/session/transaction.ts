@@ -37,6 +37,8 @@ export interface ExplicitTransaction {
   readonly commit: Effect.Effect<string | undefined, Neo4jError>
   readonly rollback: Effect.Effect<void, Neo4jError>
   readonly isOpen: () => boolean
+  /** The failure that ended the transaction on the server, if one did (the router hears of it). */
+  readonly failure: () => Neo4jError | undefined
 }
 
 const failureOf = (o: Outcome, conn: Connection, name: string): Neo4jError | undefined =>
@@ -229,5 +231,5 @@ export const begin = (
       : Effect.asVoid(end("ROLLBACK"))
   )
 
-  return { run, commit, rollback, isOpen: () => open }
+  return { run, commit, rollback, isOpen: () => open, failure: () => failedWith }
 }

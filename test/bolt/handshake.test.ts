@@ -11,8 +11,8 @@ const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => pars
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex").replace(/(..)/g, "$1 ").trim().toUpperCase()
 
 describe("handshake", () => {
-  it("offers the preamble, manifest v1, 5.8-5.0 and 4.4-4.2", () => {
-    expect(toHex(CLIENT_OFFER)).toBe("60 60 B0 17 00 00 01 FF 00 08 08 05 00 02 04 04 00 00 00 00")
+  it("offers the preamble, manifest v1, 5.8-5.0, 4.4-4.3 and 4.2 alone (4.2 servers do not read ranges)", () => {
+    expect(toHex(CLIENT_OFFER)).toBe("60 60 B0 17 00 00 01 FF 00 08 08 05 00 01 04 04 00 00 02 04")
   })
 
   it("accepts a plain 4-byte answer", () => {
@@ -50,7 +50,7 @@ describe("handshake", () => {
   })
 
   it("no common version: ProtocolError listing our versions (and the server's for a manifest)", () => {
-    expect(() => parseServerAnswer(hex("00 00 00 00"))).toThrow(/6\.0 \(manifest v1\), 5\.8-5\.0, 4\.4-4\.2/)
+    expect(() => parseServerAnswer(hex("00 00 00 00"))).toThrow(/6\.0 \(manifest v1\), 5\.8-5\.0, 4\.4-4\.3, 4\.2/)
     expect(() => parseServerAnswer(hex("00 00 01 FF 01 00 01 01 04 00"))).toThrow(/the server offers 4\.1-4\.0/)
   })
 

@@ -4,7 +4,7 @@
  * manifest answer), or throws a `ProtocolError` that names the problem.
  *
  * Offer: preamble `60 60 B0 17`; manifest v1 (`00 00 01 FF`); 5.8 down to 5.0 as one range;
- * 4.4 down to 4.2 as one range; an empty slot. (spec: bolt/handshake.adoc)
+ * 4.4 down to 4.3 as one range; 4.2 alone (a 4.2 server does not read ranges, which came with 4.3). (spec: bolt/handshake.adoc)
  */
 import { ProtocolError } from "../../Neo4jError.js"
 import { decodeVarInt, encodeVarInt } from "./varint.js"
@@ -22,12 +22,12 @@ export const CLIENT_OFFER: Uint8Array = Uint8Array.of(
   ...PREAMBLE,
   0x00, 0x00, 0x01, 0xff, // manifest v1
   0x00, 0x08, 0x08, 0x05, // 5.8 and the 8 minors below: 5.8 - 5.0
-  0x00, 0x02, 0x04, 0x04, // 4.4 and the 2 minors below: 4.4 - 4.2
-  0x00, 0x00, 0x00, 0x00
+  0x00, 0x01, 0x04, 0x04, // 4.4 and the minor below: 4.4 - 4.3
+  0x00, 0x00, 0x02, 0x04 // 4.2, which a 4.2 server reads (it ignores ranges)
 )
 
 /** What we offer, for error messages. */
-export const OFFERED_TEXT = "6.0 (manifest v1), 5.8-5.0, 4.4-4.2"
+export const OFFERED_TEXT = "6.0 (manifest v1), 5.8-5.0, 4.4-4.3, 4.2"
 
 /**
  * A version range as a server announces it: `major.minor` and the `range` minors below it.

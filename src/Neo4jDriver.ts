@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { Config, ConfigError } from "effect"
 import type { Schedule, Scope, Stream } from "effect"
 import type { AuthToken } from "./Auth.js"
@@ -52,6 +52,15 @@ export type ServerInfo = Core.ServerInfo
 export type PoolMetrics = Router.PoolMetrics
 
 /**
+ * A routing table as the driver holds it (`neo4j://`): the database, the time to live the server
+ * gave (seconds), when it is fetched again (epoch milliseconds), and its members by role.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RoutingTableInfo = Router.RoutingTableInfo
+
+/**
  * The driver service.
  *
  * @since 0.1.0
@@ -88,6 +97,28 @@ export interface Neo4jDriver {
    * ```
    */
   readonly connectionPoolMetrics: () => Effect.Effect<ReadonlyArray<PoolMetrics>>
+  /**
+   * The routing table the driver holds for a database (none given: the home database), as last
+   * fetched and with the members it has forgotten since left out; `None` before the first fetch,
+   * and always for `bolt://`. For inspecting where work goes.
+   *
+   * ```ts
+   * const writers = Effect.map(driver.routingTable("neo4j"), Option.map((t) => t.writers))
+   * ```
+   */
+  readonly routingTable: (database?: string) => Effect.Effect<Option.Option<RoutingTableInfo>>
+  /**
+   * Fetches the routing table of a database (none given: the home database) now, whatever its
+   * time to live, sending `bookmarks` with ROUTE (`neo4j://`; nothing for `bolt://`).
+   *
+   * ```ts
+   * yield* driver.updateRoutingTable({ database: "neo4j" })
+   * ```
+   */
+  readonly updateRoutingTable: (options?: {
+    readonly database?: string | undefined
+    readonly bookmarks?: ReadonlyArray<string> | undefined
+  }) => Effect.Effect<void, Neo4jError>
   /** The configuration in effect (secrets stay Redacted). */
   readonly config: DriverConfig.ResolvedConfig
 }
@@ -144,6 +175,8 @@ export const make = (
       stream: core.stream,
       session: core.session,
       connectionPoolMetrics: () => Effect.sync(core.router.metrics),
+      routingTable: (database) => Effect.sync(() => Option.fromNullable(core.router.routingTable(database))),
+      updateRoutingTable: (o) => core.router.refresh(o?.database, o?.bookmarks ?? []),
       config: resolved
     }
   })

@@ -468,6 +468,27 @@ export class Connection {
         this.write("ConnectionPoolMetrics", { inUse: pool?.inUse ?? 0, idle: pool?.idle ?? 0 })
       }),
 
+    GetRoutingTable: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const database = typeof d.database === "string" ? d.database : undefined
+        const table = yield* driver.routingTable(database)
+        if (Option.isNone(table)) {
+          return yield* Effect.fail(new Error(`no routing table for ${database ?? "the home database"}`))
+        }
+        const { readers, routers, ttl, writers } = table.value
+        this.write("RoutingTable", { database: table.value.database ?? null, ttl, routers, readers, writers })
+      }),
+
+    ForcedRoutingTableUpdate: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const database = typeof d.database === "string" ? d.database : undefined
+        const bookmarks = Array.isArray(d.bookmarks) ? d.bookmarks.map(String) : []
+        yield* driver.updateRoutingTable({ database, bookmarks })
+        this.write("Driver", { id: d.driverId })
+      }),
+
     ResolverResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
     DomainNameResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
     BookmarksSupplierCompleted: (d) => this.complete(d, d.bookmarks ?? []),

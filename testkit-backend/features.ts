@@ -6,13 +6,14 @@
  * token managers), API:Session:AuthConfig and Driver.ExecuteQuery:WithAuth (no per-session auth),
  * API:Session:NotificationsConfig (filters are per driver only), API:Driver.VerifyAuthentication,
  * API:SSLConfig / SSLClientCertificate (TLS is chosen by URI scheme; no client certificates),
- * API:Result.SingleOptional, Backend:MockTime / RTFetch / RTForceUpdate (no public hooks),
+ * API:Result.SingleOptional (the Python driver's single-with-warnings; effect-neo4j has `single`,
+ * `peek` and `next`), Backend:MockTime (the driver's clocks cannot be faked from outside),
  * AuthorizationExpiredTreatment, Optimization:EagerTransactionBegin (BEGIN is queued and goes out
  * with the first RUN), Optimization:ResultListFetchAll, Optimization:MinimalVerifyAuthentication,
  * Detail:NumberIsNumber (drivers made here use useBigInt, so integers and floats differ).
  */
 export const FEATURES: ReadonlyArray<string> = [
-  // protocol versions spoken (the handshake's offer: 6.0 by manifest, 5.8-5.0, 4.4-4.2; TestKit
+  // protocol versions spoken (the handshake's offer: 6.0 by manifest, 5.8-5.0, 4.4-4.3, 4.2; TestKit
   // knows up to 5.7); 4.3/4.4 with the UTC DateTime patch
   "Feature:Bolt:4.2",
   "Feature:Bolt:4.3",
@@ -25,6 +26,9 @@ export const FEATURES: ReadonlyArray<string> = [
   "Feature:Bolt:5.6",
   "Feature:Bolt:5.7",
   "Feature:Bolt:Patch:UTC",
+  // routing table inspection and forced refresh (driver.routingTable, driver.updateRoutingTable)
+  "Backend:RTFetch",
+  "Backend:RTForceUpdate",
   // Auth constructors
   "Feature:Auth:Bearer",
   "Feature:Auth:Custom",

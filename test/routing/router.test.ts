@@ -6,7 +6,7 @@
  * database was resolved.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Schedule, Scope, Stream } from "effect"
+import { Effect, Exit, Option, Schedule, Scope, Stream } from "effect"
 import * as Auth from "../../src/Auth.js"
 import type * as Bookmarks from "../../src/Bookmarks.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
@@ -563,6 +563,51 @@ ${routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pa!)], writer
       expect(yield* routes(a)).toBe(2)
       yield* a.verify
       yield* d.verify
+    }))
+})
+
+describe("routingTable and updateRoutingTable", () => {
+  it.scopedLive("None before a fetch; updateRoutingTable fetches now (ROUTE with the bookmarks given); the table as held, home database included", () =>
+    Effect.gen(function* () {
+      const { a, b, c, uri } = yield* cluster(1000)
+      const [before, named, home, again] = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(uri)
+          const before = yield* driver.routingTable("neo4j")
+          yield* driver.updateRoutingTable({ database: "neo4j", bookmarks: ["FB:x"] })
+          const named = yield* driver.routingTable("neo4j")
+          yield* driver.updateRoutingTable()
+          const home = yield* driver.routingTable()
+          // forced: a second fetch although the table is fresh
+          yield* driver.updateRoutingTable({ database: "neo4j" })
+          return [before, named, home, yield* driver.routingTable("neo4j")] as const
+        })
+      )
+      expect(Option.isNone(before)).toBe(true)
+      const t = Option.getOrThrow(named)
+      expect(t.database).toBe("neo4j")
+      expect(t.ttl).toBe(1000)
+      expect(t.routers).toEqual([a.address])
+      expect([...t.readers].sort()).toEqual([b.address, c.address].sort())
+      expect(t.writers).toEqual([a.address])
+      expect(Option.map(home, (h) => h.database)).toEqual(Option.some("neo4j"))
+      expect(Option.isSome(again)).toBe(true)
+      const routed = (yield* a.received()).filter((m) => m.name === "ROUTE").map((m) => m.fields[1])
+      expect(routed).toEqual([["FB:x"], [], []])
+    }))
+
+  it.scopedLive("bolt://: no routing table, and updateRoutingTable does nothing", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({ script: serverScript("A", undefined) })
+      const table = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(stub.uri())
+          yield* driver.updateRoutingTable({ database: "neo4j" })
+          return yield* driver.routingTable("neo4j")
+        })
+      )
+      expect(Option.isNone(table)).toBe(true)
+      expect(yield* stub.received()).toEqual([])
     }))
 })
 

@@ -16,7 +16,9 @@ export const make = (pool: Pool): Router => ({
   acquireIn: (request, scope) =>
     Effect.map(pool.acquireIn(scope), (connection) => ({ connection, database: request.database })),
   close: pool.close,
-  metrics: () => [{ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }]
+  metrics: () => [{ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }],
+  routingTable: () => undefined,
+  refresh: () => Effect.void
 })
 
 /** For symmetry with routing routers that need a scope to build. */

@@ -67,6 +67,27 @@ export interface Router {
   readonly close: Effect.Effect<void>
   /** In use and idle connections of each server's pool. */
   readonly metrics: () => ReadonlyArray<PoolMetrics>
+  /** The routing table held for a database (undefined: the home database); none for `bolt://`. */
+  readonly routingTable: (database: string | undefined) => RoutingTableInfo | undefined
+  /** Fetches the routing table of a database now (undefined: the home database); nothing for `bolt://`. */
+  readonly refresh: (database: string | undefined, bookmarks: ReadonlyArray<string>) => Effect.Effect<void, Neo4jError>
+}
+
+/**
+ * A routing table as the driver holds it.
+ *
+ * @since 0.1.0
+ */
+export interface RoutingTableInfo {
+  /** the database (the resolved name for the home database, when the server said it) */
+  readonly database: string | undefined
+  /** the time to live the server gave, in seconds */
+  readonly ttl: number
+  /** epoch milliseconds after which the table is fetched again */
+  readonly expiresAt: number
+  readonly routers: ReadonlyArray<string>
+  readonly readers: ReadonlyArray<string>
+  readonly writers: ReadonlyArray<string>
 }
 
 /**

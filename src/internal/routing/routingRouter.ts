@@ -352,10 +352,33 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const table = yield* discover(request, knownRouters())
           const key = table.database === undefined ? dbKey(undefined, request.impersonatedUser) : dbKey(table.database, undefined)
           yield* store(key, table)
+          homeKeys.set(request.impersonatedUser ?? "", key)
           if (table.database !== undefined && ssrEverywhere()) homeCache.set(request.impersonatedUser ?? "", table.database)
           return { table, key }
         })
       )
+
+    /** the table key of each user's home database, as last resolved */
+    const homeKeys = new Map<string, string>()
+
+    const routingTable = (database: string | undefined) => {
+      const key = database !== undefined ? dbKey(database, undefined) : homeKeys.get("")
+      const table = key === undefined ? undefined : tables.get(key)?.table
+      if (table === undefined) return undefined
+      const { expiresAt, readers, routers, ttl, writers } = table
+      return { database: table.database ?? database, ttl, expiresAt, routers, readers, writers }
+    }
+
+    const refresh = (database: string | undefined, bookmarks: ReadonlyArray<string>) => {
+      const request: LeaseRequest = { accessMode: "READ", database, impersonatedUser: undefined, bookmarks: Effect.succeed(bookmarks) }
+      if (database === undefined) return Effect.asVoid(resolveHome(request))
+      const key = dbKey(database, undefined)
+      return refreshLock.withPermits(1)(
+        Effect.suspend(() =>
+          Effect.flatMap(discover(request, tables.get(key)?.table.routers ?? knownRouters()), (table) => store(key, table))
+        )
+      )
+    }
 
     /** Server-side routing on every connection so far (Bolt 5.8+ and the `ssr.enabled` hint). */
     let ssrConnections = 0
@@ -477,5 +500,5 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     const metrics = () =>
       Array.from(pools.values(), ({ pool }) => ({ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }))
 
-    return { acquire, close, metrics }
+    return { acquire, close, metrics, routingTable, refresh }
   })

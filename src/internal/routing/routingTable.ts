@@ -16,6 +16,8 @@ export interface RoutingTable {
   readonly routers: ReadonlyArray<string>
   readonly readers: ReadonlyArray<string>
   readonly writers: ReadonlyArray<string>
+  /** the time to live the server gave, in seconds */
+  readonly ttl: number
   /** epoch milliseconds after which the table must be refreshed */
   readonly expiresAt: number
 }
@@ -46,6 +48,7 @@ export const fromRouteMetadata = (rt: unknown, now: number): RoutingTable | unde
     routers: addresses(r.servers, "ROUTE"),
     readers: addresses(r.servers, "READ"),
     writers: addresses(r.servers, "WRITE"),
+    ttl,
     expiresAt: now + Math.max(0, ttl) * 1000
   }
   return table.routers.length === 0 || table.readers.length === 0 ? undefined : table

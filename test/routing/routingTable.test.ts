@@ -24,6 +24,7 @@ describe("fromRouteMetadata", () => {
       routers: ["localhost:9001"],
       readers: ["localhost:9010", "localhost:9012"],
       writers: ["localhost:9020", "localhost:9022"],
+      ttl: 1000,
       expiresAt: 5_000 + 1_000_000
     })
   })

@@ -473,11 +473,11 @@ export class Connection {
         const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
         const database = typeof d.database === "string" ? d.database : undefined
         const table = yield* driver.routingTable(database)
-        if (Option.isNone(table)) {
-          return yield* Effect.fail(new Error(`no routing table for ${database ?? "the home database"}`))
-        }
-        const { readers, routers, ttl, writers } = table.value
-        this.write("RoutingTable", { database: table.value.database ?? null, ttl, routers, readers, writers })
+        // no table held (none fetched yet, or every fetch failed) reads as an empty one, as the
+        // reference drivers' initial table
+        const held = Option.getOrElse(table, () => ({ database, ttl: 0, routers: [], readers: [], writers: [] }))
+        const { readers, routers, ttl, writers } = held
+        this.write("RoutingTable", { database: held.database ?? null, ttl, routers, readers, writers })
       }),
 
     ForcedRoutingTableUpdate: (d) =>

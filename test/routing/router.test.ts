@@ -596,6 +596,35 @@ describe("routingTable and updateRoutingTable", () => {
       expect(routed).toEqual([["FB:x"], [], []])
     }))
 
+  it.scopedLive("a member whose connection breaks mid-work leaves the table at once, before the work ends", () =>
+    Effect.gen(function* () {
+      const [pa, pb] = yield* StubServer.freePorts(2)
+      const table = routeSuccess({ db: "neo4j", routers: [addr(pa!)], readers: [addr(pb!)], writers: [addr(pa!)] })
+      const a = yield* StubServer.make({ port: pa!, script: serverScript("A", table) })
+      yield* StubServer.make({
+        port: pb!,
+        verifyOnClose: false,
+        script: `${HEAD}C: BEGIN *
+C: RUN * * *
+C: PULL *
+S: <EXIT>
+`
+      })
+      const [error, readers] = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(a.uri("neo4j"))
+          const session = yield* driver.session({ database: "neo4j", defaultAccessMode: "READ" })
+          const tx = yield* session.beginTransaction()
+          const error = yield* Effect.flip(Effect.flatMap(tx.run("RETURN 1"), (r) => r.list))
+          // the transaction's scope is still open: the table already left the reader out
+          const readers = Option.getOrThrow(yield* driver.routingTable("neo4j")).readers
+          return [error, readers] as const
+        })
+      )
+      expect(error._tag).toBe("ServiceUnavailableError")
+      expect(readers).toEqual([])
+    }))
+
   it.scopedLive("bolt://: no routing table, and updateRoutingTable does nothing", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({ script: serverScript("A", undefined) })

@@ -127,6 +127,11 @@ export interface Connection {
   /** Whether nothing was sent since HELLO (+LOGON): the connection was just opened. */
   readonly fresh: () => boolean
   /**
+   * Registers `f`, called once, synchronously, when the connection breaks (socket lost, read
+   * timeout, protocol violation); never when the driver closes it.
+   */
+  readonly onBreak: (f: () => void) => void
+  /**
    * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
    * the `ProtocolError`, and the connection is defunct (closed when released). A well-formed one
    * holding a value the driver cannot represent (a DateTime in a zone id this runtime does not
@@ -213,8 +218,15 @@ const makeConnection = (
 
   if (negotiated.reply.length > 0) chunker.packer.writeBytes(negotiated.reply)
 
+  /** told once, when the connection breaks (not when the driver closes it) */
+  let onBreak: Array<() => void> = []
   const die = (error: Neo4jError): Neo4jError => {
-    defunct ??= error
+    if (defunct === undefined) {
+      defunct = error
+      const watchers = onBreak
+      onBreak = []
+      for (const w of watchers) w()
+    }
     inbox = []
     inboxPos = 0
     return defunct
@@ -450,6 +462,7 @@ const makeConnection = (
     })
 
   const close = Effect.suspend(() => {
+    onBreak = []
     if (defunct || socket.isClosed()) return socket.destroy
     // GOODBYE is best effort: the socket goes either way
     chunker.packer.reset()
@@ -490,6 +503,9 @@ const makeConnection = (
     busy: () => queue.length > 0,
     runCount: () => runs,
     fresh: () => sinceHello === 0,
+    onBreak: (f) => {
+      if (defunct === undefined) onBreak.push(f)
+    },
     decodeRecord: (body) => {
       let fields: Array<unknown>
       unrepresentable.start()

@@ -223,7 +223,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         Effect.gen(function* () {
           const pool = yield* poolFor(address)
           const conn = yield* pool.acquire
-          noteConnection(conn)
+          noteConnection(conn, address)
           const rt = conn.caps.route
             ? yield* routeMessage(conn, address, request, bookmarks)
             : yield* routeProcedure(conn, request, bookmarks)
@@ -384,9 +384,19 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     let ssrConnections = 0
     let ssrMissing = false
     const ssrEverywhere = () => ssrConnections > 0 && !ssrMissing
-    const noteConnection = (c: Connection) => {
+    /** connections whose break is watched: a server is forgotten the moment one breaks */
+    const watched = new WeakSet<Connection>()
+    const noteConnection = (c: Connection, address: string) => {
       if (c.caps.homeDbCache && c.hints["ssr.enabled"] === true) ssrConnections++
       else ssrMissing = true
+      if (!watched.has(c)) {
+        watched.add(c)
+        // as the reference: the tables stop naming it at once, not when the work ends (a retry
+        // inside the same work, or another fiber, must not be sent there again)
+        c.onBreak(() => {
+          for (const e of tables.values()) e.table = Table.forget(e.table, address)
+        })
+      }
     }
     /** home database by user (impersonated user; the driver's auth is one), used when ssrEverywhere */
     const homeCache = new Map<string, string>()
@@ -414,7 +424,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const exit = yield* Effect.exit(pool.acquire)
           if (Exit.isSuccess(exit)) {
             const connection = exit.value
-            noteConnection(connection)
+            noteConnection(connection, address)
             // how the work ends tells us about the server; so does a connection that broke during
             // it, even when the work's exit does not say so (a result whose failure its reader
             // already got is finished without raising it again)

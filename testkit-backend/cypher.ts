@@ -19,6 +19,21 @@ const tagged = (name: string, data: Record<string, unknown>): { name: string; da
   data
 })
 
+/** The wall-clock fields TestKit's CypherTime and CypherDateTime share. */
+const clock = (v: { readonly hour: number; readonly minute: number; readonly second: number; readonly nanosecond: number }) => ({
+  hour: v.hour,
+  minute: v.minute,
+  second: v.second,
+  nanosecond: v.nanosecond
+})
+
+/** The calendar fields of CypherDateTime. */
+const calendar = (v: { readonly year: number; readonly month: number; readonly day: number }) => ({
+  year: v.year,
+  month: v.month,
+  day: v.day
+})
+
 const isTagged = (u: unknown): u is Tagged =>
   typeof u === "object" && u !== null && !Array.isArray(u) && typeof (u as { name?: unknown }).name === "string"
 
@@ -210,38 +225,13 @@ export const fromDriver = (v: unknown, meta = false): { name: string; data: Reco
     return tagged("CypherPoint", { system: pointSystem(v.srid), x: v.x, y: v.y, z: v.z ?? null })
   }
   if (Temporal.isDate(v)) return tagged("CypherDate", { year: v.year, month: v.month, day: v.day })
-  if (Temporal.isLocalTime(v)) {
-    return tagged("CypherTime", { hour: v.hour, minute: v.minute, second: v.second, nanosecond: v.nanosecond })
-  }
-  if (Temporal.isTime(v)) {
-    return tagged("CypherTime", {
-      hour: v.hour,
-      minute: v.minute,
-      second: v.second,
-      nanosecond: v.nanosecond,
-      utc_offset_s: v.timeZoneOffsetSeconds
-    })
-  }
-  if (Temporal.isLocalDateTime(v)) {
-    return tagged("CypherDateTime", {
-      year: v.year,
-      month: v.month,
-      day: v.day,
-      hour: v.hour,
-      minute: v.minute,
-      second: v.second,
-      nanosecond: v.nanosecond
-    })
-  }
+  if (Temporal.isLocalTime(v)) return tagged("CypherTime", clock(v))
+  if (Temporal.isTime(v)) return tagged("CypherTime", { ...clock(v), utc_offset_s: v.timeZoneOffsetSeconds })
+  if (Temporal.isLocalDateTime(v)) return tagged("CypherDateTime", { ...calendar(v), ...clock(v) })
   if (Temporal.isDateTime(v)) {
     return tagged("CypherDateTime", {
-      year: v.year,
-      month: v.month,
-      day: v.day,
-      hour: v.hour,
-      minute: v.minute,
-      second: v.second,
-      nanosecond: v.nanosecond,
+      ...calendar(v),
+      ...clock(v),
       utc_offset_s: v.resolvedOffsetSeconds(),
       timezone_id: v.timeZoneId ?? null
     })

@@ -34,6 +34,8 @@ S: SUCCESS {"server": "Neo4j/2025.10.0", "connection_id": "bolt-1", "hints": {"s
 A: LOGON
 C: ROUTE {"address": "${address}"} [] {}
 S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${address}"], "role": "ROUTE"}, {"addresses": ["${address}"], "role": "READ"}, {"addresses": ["${address}"], "role": "WRITE"}]}}
+C: RESET
+S: SUCCESS {}
 C: BEGIN {"mode": "r"}
 C: RUN "UNWIND range(1, 3) AS i RETURN i, 'person ' + i AS name" {} {}
 C: PULL {"n": 1000}

@@ -243,6 +243,11 @@ export class ResultConsumedError extends Data.TaggedError("ResultConsumedError")
  * fails: the next read gives the record after it, and the connection stays usable, as in the
  * reference drivers (the Python driver's `BrokenRecordError`).
  *
+ * ```ts
+ * // skip the records the driver cannot represent, keep reading the rest
+ * const nextReadable = result.next.pipe(Effect.catchTag("BrokenRecordError", () => result.next))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */

@@ -85,6 +85,19 @@ S: SUCCESS {}
 })
 
 describe("Bolt 4.2", () => {
+  it.scopedLive("impersonation is an InvalidParameterError naming the user; the routing procedure is not run", () =>
+    Effect.gen(function* () {
+      const router = yield* StubServer.make({ script: `${hello("4.2")}?: GOODBYE\n` })
+      const error = yield* withDriver(router.uri("neo4j"), (driver) =>
+        driver.executeQuery("RETURN 1", {}, { impersonatedUser: "that-other-dude", bookmarkManager: null })
+      ).pipe(Effect.flip)
+      expect(error._tag).toBe("InvalidParameterError")
+      expect(error.message).toContain("that-other-dude")
+      expect(yield* names(router)).toEqual(["HELLO"])
+    })
+  )
+
+
   it.scopedLive("the routing table comes from dbms.routing.getRoutingTable in the system database", () =>
     Effect.gen(function* () {
       const [port] = yield* StubServer.freePorts(1)

@@ -4,22 +4,19 @@
  * address; the least busy member wins (round robin on ties); failed members are forgotten and
  * the work goes elsewhere; discovery failures name every router tried and what it answered.
  */
-import { Chunk, Effect, ExecutionStrategy, Exit, Option, Scope, Stream } from "effect"
+import { Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
 import type { Cause } from "effect"
 import {
   ClientError,
-  InvalidParameterError,
   ServiceUnavailableError,
   SessionExpiredError,
   TransientError
 } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
-import * as Msg from "../bolt/messages.js"
-import { format } from "../bolt/version.js"
-import { run as runCursor } from "../connection/result.js"
 import { formatAddress, parseAddress } from "../transport/address.js"
 import type { Connection } from "../connection/connection.js"
 import type { Pool } from "../pool/pool.js"
+import { fetchRoutingTable } from "./fetchRoutingTable.js"
 import type { Lease, LeaseRequest, Router } from "./router.js"
 import * as Table from "./routingTable.js"
 import type { RoutingTable } from "./routingTable.js"
@@ -159,60 +156,6 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       return Effect.forEach(drop, ([, p]) => Scope.close(p.scope, Exit.void), { discard: true })
     })
 
-    /** The routing table by the ROUTE message (Bolt 4.3+): its `rt` metadata. */
-    const routeMessage = (conn: Connection, address: string, request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
-      Effect.suspend(() => {
-        const p = conn.enqueue("ROUTE", (c) =>
-          Msg.route(c, conn.caps, {
-            routing: options.routingContext,
-            bookmarks,
-            db: request.database,
-            impersonatedUser: request.impersonatedUser
-          })
-        )
-        return Effect.flatMap(conn.await(p), (outcome) =>
-          outcome._tag === "Failure"
-            ? Effect.fail(outcome.error)
-            : outcome._tag === "Ignored"
-              ? Effect.fail(new ServiceUnavailableError({ reason: "Read", address, message: `${address} ignored ROUTE` }))
-              : Effect.succeed(outcome.metadata.rt)
-        )
-      })
-
-    /**
-     * The routing table by the routing procedure (Bolt 4.2, which has no ROUTE): its one record
-     * `[ttl, servers]` read in the system database, as the reference drivers do.
-     */
-    const routeProcedure = (conn: Connection, request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
-      Effect.suspend(() => {
-        if (request.impersonatedUser !== undefined) {
-          return Effect.fail(
-            new InvalidParameterError({
-              message: `impersonation (of user ${JSON.stringify(request.impersonatedUser)}) needs Bolt 4.4 or later; the negotiated version is ${format(conn.version)}`
-            })
-          )
-        }
-        const withDb = request.database !== undefined
-        return Effect.scoped(
-          Effect.flatMap(
-            runCursor(conn, {
-              query: `CALL dbms.routing.getRoutingTable($context${withDb ? ", $database" : ""})`,
-              parameters: withDb ? { context: options.routingContext, database: request.database } : { context: options.routingContext },
-              mode: "r",
-              db: "system",
-              bookmarks: bookmarks.length > 0 ? bookmarks : undefined,
-              fetchSize: -1
-            }),
-            (cursor) =>
-              Effect.map(Stream.runCollect(cursor.records), (records) => {
-                const first = Chunk.head(records)
-                if (first._tag === "None") return undefined
-                return { ttl: first.value.get("ttl"), servers: first.value.get("servers") }
-              })
-          )
-        )
-      })
-
     /** ROUTE on one router. */
     const routeOn = (
       address: string,
@@ -224,9 +167,12 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const pool = yield* poolFor(address)
           const conn = yield* pool.acquire
           noteConnection(conn, address)
-          const rt = conn.caps.route
-            ? yield* routeMessage(conn, address, request, bookmarks)
-            : yield* routeProcedure(conn, request, bookmarks)
+          const rt = yield* fetchRoutingTable(conn, address, {
+            routing: options.routingContext,
+            bookmarks,
+            db: request.database,
+            impersonatedUser: request.impersonatedUser
+          })
           const table = Table.fromRouteMetadata(rt, Date.now())
           if (table === undefined) {
             return yield* Effect.fail(

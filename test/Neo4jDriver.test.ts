@@ -334,10 +334,10 @@ describe("URIs", () => {
         const stub = yield* StubServer.make({
           port,
           tls: secure ? true : undefined,
+          // the home database's table, fetched by getServerInfo, serves executeQuery within its TTL
           script: `${AUTH_HEAD}${routing ? `${routeLines(address)}
 C: RESET
-S: SUCCESS {}
-${routeLines(address)}` : ""}
+S: SUCCESS {}` : ""}
 ${txLines("RETURN 1", 1, routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
 C: GOODBYE
 `

@@ -153,10 +153,10 @@ S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${addr
       const stub = yield* StubServer.make({
         port,
         tls: true,
+        // the home database's table, fetched by getServerInfo, serves the query within its TTL
         script: `${AUTH_HEAD}${route}
 C: RESET
 S: SUCCESS {}
-${route}
 ${QUERY.replace("C: BEGIN {}", 'C: BEGIN {"db": "neo4j"}')}
 C: GOODBYE
 `

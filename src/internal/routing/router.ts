@@ -30,6 +30,12 @@ export interface LeaseRequest {
    * manager is consulted for it, then again for the transaction, as in the reference drivers).
    */
   readonly bookmarks: Effect.Effect<ReadonlyArray<string>>
+  /**
+   * Resolve the home database again even while the user's last resolution holds (a named
+   * database's table is still reused while fresh): verifyConnectivity and getServerInfo, which
+   * the reference drivers answer with a ROUTE for the home database every time.
+   */
+  readonly freshHome?: boolean | undefined
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The router for `neo4j://`: routing tables per database fetched with ROUTE, refreshed when
- * stale (TTL passed, or no member for the role needed), one refresh at a time; one pool per
- * address; the least busy member wins (round robin on ties); failed members are forgotten and
- * the work goes elsewhere; discovery failures name every router tried and what it answered.
+ * stale (TTL passed, or no member for the role needed), one refresh at a time per table (work
+ * for other databases does not wait); the home database resolved once per user and reused for
+ * its TTL; one pool per address; the least busy member wins (round robin on ties); failed
+ * members are forgotten and the work goes elsewhere; discovery failures name every router tried
+ * (and a failing resolver) and what it answered. Time is Effect's `Clock`.
  */
-import { Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
+import { Clock, Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
 import type { Cause } from "effect"
 import {
   ClientError,
@@ -17,6 +19,9 @@ import { formatAddress, parseAddress } from "../transport/address.js"
 import type { Connection } from "../connection/connection.js"
 import type { Pool } from "../pool/pool.js"
 import { fetchRoutingTable } from "./fetchRoutingTable.js"
+import * as Home from "./homeResolution.js"
+import type { HomeResolution } from "./homeResolution.js"
+import * as KeyedLock from "./keyedLock.js"
 import type { Lease, LeaseRequest, Router } from "./router.js"
 import * as Table from "./routingTable.js"
 import type { RoutingTable } from "./routingTable.js"
@@ -71,6 +76,13 @@ const describeRouterFailure = (e: Neo4jError): string => {
   return `${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}: ${e.message}`
 }
 
+/** What a user's resolver failed with: its own error type is unknown to us. */
+const describeResolverFailure = (e: unknown): string => {
+  if (typeof e === "object" && e !== null && "_tag" in e && "message" in e) return describeRouterFailure(e as Neo4jError)
+  if (e instanceof Error) return `${e.name}: ${e.message}`
+  return String(e)
+}
+
 const failuresOf = (cause: Cause.Cause<unknown>): ReadonlyArray<unknown> => {
   const out: Array<unknown> = []
   const visit = (c: Cause.Cause<unknown>): void => {
@@ -109,7 +121,9 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     const scope = yield* Effect.scope
     const pools = new Map<string, { readonly pool: Pool; readonly scope: Scope.CloseableScope }>()
     const tables = new Map<string, Entry>()
-    const refreshLock = yield* Effect.makeSemaphore(1)
+    // a lock per table key: concurrent work for one database shares its refresh, work for
+    // another database does not wait behind it
+    const locks = KeyedLock.make()
     const purgeDelay = options.purgeDelayMillis ?? 30_000
     let roundRobin = 0
     let closed = false
@@ -173,7 +187,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             db: request.database,
             impersonatedUser: request.impersonatedUser
           })
-          const table = Table.fromRouteMetadata(rt, Date.now())
+          const table = Table.fromRouteMetadata(rt, yield* Clock.currentTimeMillis)
           if (table === undefined) {
             return yield* Effect.fail(
               new ServiceUnavailableError({
@@ -187,31 +201,41 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         })
       )
 
-    const resolved: Effect.Effect<ReadonlyArray<string>> = options.resolver
-      ? Effect.catchAll(options.resolver(options.seed), () => Effect.succeed([options.seed]))
-      : Effect.succeed([options.seed])
-    /** The initial routers: the seed through the custom resolver, then each host name through the domain-name resolver. */
-    const seedAddresses: Effect.Effect<ReadonlyArray<string>> = options.domainNameResolver === undefined
-      ? resolved
-      : Effect.flatMap(resolved, (addresses) =>
-          Effect.map(
-            Effect.forEach(addresses, (address) => {
-              const { host, port } = parseAddress(address, 7687)
-              return Effect.match(options.domainNameResolver!(host), {
-                // a name the resolver cannot resolve is tried as it is
-                onFailure: () => [address],
-                onSuccess: (ips) => ips.map((ip) => formatAddress(ip, port))
-              })
-            }),
-            (lists) => [...new Set(lists.flat())]
+    /**
+     * The initial routers: the seed through the custom resolver, then each host name through the
+     * domain-name resolver. A resolver that fails is noted in `failures` (the discovery's report
+     * must say why the routers it would have named were not tried) and the name is tried as it is.
+     */
+    const seedAddresses = (failures: Array<string>): Effect.Effect<ReadonlyArray<string>> => {
+      const resolved: Effect.Effect<ReadonlyArray<string>> = options.resolver
+        ? Effect.catchAll(options.resolver(options.seed), (e) =>
+            Effect.sync(() => {
+              failures.push(`  - resolver(${options.seed}): ${describeResolverFailure(e)}`)
+              return [options.seed]
+            })
           )
+        : Effect.succeed([options.seed])
+      if (options.domainNameResolver === undefined) return resolved
+      return Effect.flatMap(resolved, (addresses) =>
+        Effect.map(
+          Effect.forEach(addresses, (address) => {
+            const { host, port } = parseAddress(address, 7687)
+            return Effect.match(options.domainNameResolver!(host), {
+              onFailure: (e) => {
+                failures.push(`  - domainNameResolver(${host}): ${describeResolverFailure(e)}`)
+                return [address]
+              },
+              onSuccess: (ips) => ips.map((ip) => formatAddress(ip, port))
+            })
+          }),
+          (lists) => [...new Set(lists.flat())]
         )
+      )
+    }
 
-    /** Fetches a table: known routers first, then the seed (resolved again). */
-    const discover = (request: LeaseRequest, known: ReadonlyArray<string>) =>
+    /** Fetches a table with ROUTE carrying `bookmarks`: known routers first, then the seed (resolved again). */
+    const discover = (request: LeaseRequest, bookmarks: ReadonlyArray<string>, known: ReadonlyArray<string>) =>
       Effect.gen(function* () {
-        // the bookmarks (the session's, and its bookmark manager's) asked for once per discovery
-        const bookmarks = yield* request.bookmarks
         const tried: Array<string> = []
         const failures: Array<string> = []
         // when every router failed for a reason no retry fixes (TLS rejected, not a cluster),
@@ -236,7 +260,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const t = yield* attempt(address)
           if (Option.isSome(t)) return t.value
         }
-        for (const address of yield* seedAddresses) {
+        for (const address of yield* seedAddresses(failures)) {
           const t = yield* attempt(address)
           if (Option.isSome(t)) return t.value
         }
@@ -253,62 +277,97 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         )
       })
 
-    /** Stores a fetched table and drops tables nobody used since they expired. */
+    /** Stores a fetched table and drops tables (and home resolutions) nobody used since they expired. */
     const store = (key: string, table: RoutingTable) =>
-      Effect.suspend(() => {
-        const t = Date.now()
+      Effect.flatMap(Clock.currentTimeMillis, (t) => {
         tables.set(key, { table, lastUsed: t })
         for (const [k, e] of tables) {
           if (k !== key && t > e.table.expiresAt + purgeDelay && t - e.lastUsed > purgeDelay) tables.delete(k)
         }
+        for (const [user, h] of homes) if (!tables.has(h.key)) homes.delete(user)
         return prunePools
       })
 
     /** Routers of every table we know, for a discovery that has no table of its own yet. */
     const knownRouters = (): Array<string> => [...new Set([...tables.values()].flatMap((e) => e.table.routers))]
 
+    /** The held table under `key` when it can serve `mode` at `now` (marked used). */
+    const freshTable = (key: string, mode: LeaseRequest["accessMode"], now: number): RoutingTable | undefined => {
+      const entry = tables.get(key)
+      if (entry === undefined || Table.isStale(entry.table, mode, now)) return undefined
+      entry.lastUsed = now
+      return entry.table
+    }
+
+    /** Fetches the table of a named database and stores it (the caller holds the key's lock). */
+    const fetchNamed = (request: LeaseRequest, key: string) =>
+      Effect.flatMap(
+        // the bookmarks (the session's, and its bookmark manager's) asked for only when a table is fetched
+        request.bookmarks,
+        (bookmarks) =>
+          Effect.tap(discover(request, bookmarks, tables.get(key)?.table.routers ?? knownRouters()), (table) => store(key, table))
+      )
+
     /** A table fresh enough for the request (whose database is named). */
-    const tableFor = (request: LeaseRequest, key: string): Effect.Effect<RoutingTable, Neo4jError> =>
-      Effect.suspend(() => {
-        const now = Date.now()
-        const entry = tables.get(key)
-        if (entry && !Table.isStale(entry.table, request.accessMode, now)) {
-          entry.lastUsed = now
-          return Effect.succeed(entry.table)
-        }
-        return refreshLock.withPermits(1)(
-          Effect.suspend(() => {
-            // another fiber may have refreshed it while we waited
-            const again = tables.get(key)
-            if (again && !Table.isStale(again.table, request.accessMode, Date.now())) {
-              return Effect.succeed(again.table)
-            }
-            return Effect.tap(discover(request, again?.table.routers ?? knownRouters()), (table) => store(key, table))
-          })
-        )
+    const tableFor = (request: LeaseRequest, key: string): Effect.Effect<RoutingTable, Neo4jError> => {
+      const held = Effect.map(Clock.currentTimeMillis, (now) => freshTable(key, request.accessMode, now))
+      return Effect.flatMap(held, (table) =>
+        table !== undefined
+          ? Effect.succeed(table)
+          : locks.withLock(key)(
+              // another fiber may have refreshed it while we waited
+              Effect.flatMap(held, (again) => (again !== undefined ? Effect.succeed(again) : fetchNamed(request, key)))
+            )
+      )
+    }
+
+    /**
+     * Resolves the home database with a ROUTE for `db: null` (the caller holds the user's home
+     * lock): the table comes back with the database's name (`rt.db`), and is stored under that
+     * name; the user's resolution points there until the table's TTL.
+     */
+    const resolveHome = (request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const user = request.impersonatedUser ?? ""
+        const table = yield* discover(request, bookmarks, knownRouters())
+        const key = table.database === undefined ? dbKey(undefined, request.impersonatedUser) : dbKey(table.database, undefined)
+        yield* store(key, table)
+        homes.set(user, Home.make(key, table.expiresAt, bookmarks))
+        if (table.database !== undefined && ssrEverywhere()) homeCache.set(user, table.database)
+        return { table, key }
+      })
+
+    /** each user's home database resolution (impersonated user; the driver's auth is "") */
+    const homes = new Map<string, HomeResolution>()
+
+    /** The table of the user's home database while its resolution holds for these bookmarks. */
+    const heldHome = (request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const h = request.freshHome === true ? undefined : homes.get(request.impersonatedUser ?? "")
+        if (h === undefined || !Home.holdsFor(h, bookmarks, now)) return undefined
+        const table = freshTable(h.key, request.accessMode, now)
+        return table === undefined ? undefined : { table, key: h.key }
       })
 
     /**
-     * Resolves the home database with a ROUTE for `db: null`: the table comes back with the
-     * database's name (`rt.db`), and is stored under that name.
+     * The home database's table: the held resolution (as a named database's table is held, for
+     * its TTL), or one ROUTE shared by every caller of the same user that arrives meanwhile.
      */
-    const resolveHome = (request: LeaseRequest) =>
-      refreshLock.withPermits(1)(
-        Effect.gen(function* () {
-          const table = yield* discover(request, knownRouters())
-          const key = table.database === undefined ? dbKey(undefined, request.impersonatedUser) : dbKey(table.database, undefined)
-          yield* store(key, table)
-          homeKeys.set(request.impersonatedUser ?? "", key)
-          if (table.database !== undefined && ssrEverywhere()) homeCache.set(request.impersonatedUser ?? "", table.database)
-          return { table, key }
-        })
-      )
-
-    /** the table key of each user's home database, as last resolved */
-    const homeKeys = new Map<string, string>()
+    const homeTable = (request: LeaseRequest) =>
+      Effect.flatMap(request.bookmarks, (bookmarks) => {
+        const held = heldHome(request, bookmarks)
+        return Effect.flatMap(held, (home) =>
+          home !== undefined
+            ? Effect.succeed(home)
+            : locks.withLock(dbKey(undefined, request.impersonatedUser))(
+                // another fiber of the same user may have resolved it while we waited
+                Effect.flatMap(held, (again) => (again !== undefined ? Effect.succeed(again) : resolveHome(request, bookmarks)))
+              )
+        )
+      })
 
     const routingTable = (database: string | undefined) => {
-      const key = database !== undefined ? dbKey(database, undefined) : homeKeys.get("")
+      const key = database !== undefined ? dbKey(database, undefined) : homes.get("")?.key
       const table = key === undefined ? undefined : tables.get(key)?.table
       if (table === undefined) return undefined
       const { expiresAt, readers, routers, ttl, writers } = table
@@ -317,13 +376,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
 
     const refresh = (database: string | undefined, bookmarks: ReadonlyArray<string>) => {
       const request: LeaseRequest = { accessMode: "READ", database, impersonatedUser: undefined, bookmarks: Effect.succeed(bookmarks) }
-      if (database === undefined) return Effect.asVoid(resolveHome(request))
       const key = dbKey(database, undefined)
-      return refreshLock.withPermits(1)(
-        Effect.suspend(() =>
-          Effect.flatMap(discover(request, tables.get(key)?.table.routers ?? knownRouters()), (table) => store(key, table))
-        )
-      )
+      return locks.withLock(key)(database === undefined ? Effect.asVoid(resolveHome(request, bookmarks)) : Effect.asVoid(fetchNamed(request, key)))
     }
 
     /** Server-side routing on every connection so far (Bolt 5.8+ and the `ssr.enabled` hint). */
@@ -442,7 +496,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             })
           )
         }
-        return Effect.flatMap(resolveHome(request), ({ key, table }) => leaseOn(request, table, key, table.database))
+        return Effect.flatMap(homeTable(request), ({ key, table }) => leaseOn(request, table, key, table.database))
       })
 
     const close = Effect.suspend(() => {

@@ -15,13 +15,13 @@
  */
 import { Context, Effect, Layer, Option } from "effect"
 import type { Config, ConfigError } from "effect"
-import type { Schedule, Scope, Stream } from "effect"
+import type { Scope, Stream } from "effect"
 import type { AuthToken } from "./Auth.js"
 import * as DriverConfig from "./DriverConfig.js"
 import type { InvalidConfigError, Neo4jError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"
 import type { EagerResult } from "./Result.js"
-import type { Session, SessionConfig } from "./Session.js"
+import type { RetrySchedule, Session, SessionConfig } from "./Session.js"
 import * as Core from "./internal/driver.js"
 import type * as Router from "./internal/routing/router.js"
 
@@ -138,8 +138,17 @@ export const Neo4jDriver = Context.GenericTag<Neo4jDriver>("effect-neo4j/Neo4jDr
  * @category models
  */
 export interface MakeOptions {
-  /** replaces the default transaction-function retry schedule for every call */
-  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /**
+   * Replaces the default transaction-function retry schedule for every call (a call's own
+   * `retry` replaces it in turn). The default: back-off 1 s, ×2, ±20 % until
+   * `maxTransactionRetryTime` (30 s) is spent. A schedule given here replaces the 30 s cap too
+   * (add one with `RetryPolicy.strictCap`). It is fed each attempt's retriable failure only.
+   *
+   * ```ts
+   * Neo4jDriver.layer(config, { retry: Schedule.recurWhile((e: Neo4jError) => e.retriable).pipe(Schedule.intersect(Schedule.recurs(3))) })
+   * ```
+   */
+  readonly retry?: RetrySchedule | undefined
   /** `neo4j://` only: resolves the URI's address to the addresses of the routers to try */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
   /**

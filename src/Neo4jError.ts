@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import type { Duration } from "effect"
 
 /**
  * A server error's GQL classification, parsed from `diagnosticRecord._classification`: `UNKNOWN`
@@ -57,6 +58,40 @@ export interface ServerFailure {
 }
 
 /**
+ * How a transaction function's retries ended, when they gave up on a retriable error (the budget
+ * or the schedule was spent): how many attempts were made, the first included, and the time
+ * from the start of the first attempt to the last failure. The error's message says the same.
+ *
+ * @example
+ * ```ts
+ * const report = (s: RetrySummary) => `${s.attempts} attempts over ${Duration.format(s.elapsed)}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetrySummary {
+  readonly attempts: number
+  readonly elapsed: Duration.Duration
+}
+
+/**
+ * The field that the retriable classes carry besides their own: set on the error a transaction
+ * function fails with when its retries gave up (see `RetrySummary`).
+ *
+ * @example
+ * ```ts
+ * const attempts = (e: TransientError) => e.retries?.attempts ?? 1
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Retried {
+  readonly retries?: RetrySummary | undefined
+}
+
+/**
  * Bad credentials, or an auth scheme the server refuses (`Neo.ClientError.Security.Unauthorized`).
  *
  * @since 0.1.0
@@ -76,7 +111,7 @@ export class AuthenticationError extends Data.TaggedError("AuthenticationError")
  * @since 0.1.0
  * @category errors
  */
-export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationExpiredError")<ServerFailure> {
+export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationExpiredError")<ServerFailure & Retried> {
   get retriable(): boolean {
     return true
   }
@@ -120,7 +155,7 @@ export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailabl
    * rejected, or the seed is not a cluster (no routing procedure).
    */
   readonly permanent?: boolean
-}> {
+} & Retried> {
   /** True unless the failure is `permanent`. */
   get retriable(): boolean {
     return this.permanent !== true
@@ -136,7 +171,7 @@ export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailabl
 export class SessionExpiredError extends Data.TaggedError("SessionExpiredError")<{
   readonly message: string
   readonly cause?: unknown
-}> {
+} & Retried> {
   get retriable(): boolean {
     return true
   }
@@ -171,7 +206,7 @@ export class ProtocolError extends Data.TaggedError("ProtocolError")<{
  * @since 0.1.0
  * @category errors
  */
-export class TransientError extends Data.TaggedError("TransientError")<ServerFailure> {
+export class TransientError extends Data.TaggedError("TransientError")<ServerFailure & Retried> {
   /** True except for `Transaction.Terminated` and `Transaction.LockClientStopped`, which are user-driven. */
   get retriable(): boolean {
     return (
@@ -188,7 +223,7 @@ export class TransientError extends Data.TaggedError("TransientError")<ServerFai
  * @since 0.1.0
  * @category errors
  */
-export class ClientError extends Data.TaggedError("ClientError")<ServerFailure> {
+export class ClientError extends Data.TaggedError("ClientError")<ServerFailure & Retried> {
   /** True only for cluster role changes that a fresh routing table fixes. */
   get retriable(): boolean {
     return (
@@ -232,6 +267,29 @@ export class ConnectionAcquisitionTimeoutError extends Data.TaggedError("Connect
  * @category errors
  */
 export class ResultConsumedError extends Data.TaggedError("ResultConsumedError")<{ readonly message: string }> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * `Result.single` found no record, or more than one (`count` says how many it saw: 0, or 2 when
+ * it stopped at the second). Never retried: the query's answer will not change by itself.
+ *
+ * ```ts
+ * const maybeOne = result.single.pipe(
+ *   Effect.asSome,
+ *   Effect.catchTag("ResultCardinalityError", (e) => e.count === 0 ? Effect.succeedNone : Effect.fail(e))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResultCardinalityError extends Data.TaggedError("ResultCardinalityError")<{
+  readonly message: string
+  readonly count: number
+}> {
   get retriable(): boolean {
     return false
   }
@@ -329,6 +387,7 @@ export type Neo4jError =
   | DatabaseError
   | ConnectionAcquisitionTimeoutError
   | ResultConsumedError
+  | ResultCardinalityError
   | BrokenRecordError
   | IncompleteCommitError
   | InvalidConfigError

@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash } from "effect"
+import { Equal, Hash, Option } from "effect"
+import { dual } from "effect/Function"
 
 /**
  * The keys of a result and their positions, shared by all its records.
@@ -43,13 +44,21 @@ export class Neo4jRecord implements Equal.Equal {
     return this.values.length
   }
 
+  /** The position of a key, or of an in-range integer position; -1 for none. */
+  private indexOf(key: string | number): number {
+    if (typeof key === "number") return Number.isInteger(key) && key >= 0 && key < this.values.length ? key : -1
+    return this.shape.index.get(key) ?? -1
+  }
+
   /**
-   * The value for a key or position. An unknown key throws, as in the official driver:
-   * use `has` to test first.
+   * The value for a key or position.
+   *
+   * @throws RangeError for a key (or position) the record does not have, as in the official
+   * driver: inside Effect code, where a throw is a defect, use `getOption` (or test with `has`)
    */
   get(key: string | number): unknown {
-    const i = typeof key === "number" ? key : this.shape.index.get(key)
-    if (i === undefined || i < 0 || i >= this.values.length) {
+    const i = this.indexOf(key)
+    if (i < 0) {
       throw new RangeError(
         `This record has no field ${JSON.stringify(key)}; its keys are ${JSON.stringify(this.shape.keys)}`
       )
@@ -57,9 +66,23 @@ export class Neo4jRecord implements Equal.Equal {
     return this.values[i]
   }
 
+  /**
+   * The value for a key or position, `None` when the record has no such field: `get` without the
+   * throw. A field holding `null` is `Some(null)`. `Option` is an `Effect`: `yield*` it to fail
+   * with `NoSuchElementException`.
+   *
+   * ```ts
+   * const name = record.getOption("name").pipe(Option.getOrElse(() => "anonymous"))
+   * ```
+   */
+  getOption(key: string | number): Option.Option<unknown> {
+    const i = this.indexOf(key)
+    return i < 0 ? Option.none() : Option.some(this.values[i])
+  }
+
   /** Whether the record has a key (or position). */
   has(key: string | number): boolean {
-    return typeof key === "number" ? key >= 0 && key < this.values.length : this.shape.index.has(key)
+    return this.indexOf(key) >= 0
   }
 
   /** The record as a plain object keyed by field name. */
@@ -95,3 +118,21 @@ export class Neo4jRecord implements Equal.Equal {
     return Hash.cached(this, Hash.array(this.values.map((v) => Hash.hash(v))))
   }
 }
+
+/**
+ * The value for a key or position, `None` when the record has no such field, as Effect's
+ * `Record.get` and `Array.get`; data-first or data-last (for `pipe`). The same as
+ * `record.getOption(key)`; `record.get(key)` throws instead, as in the official driver.
+ *
+ * ```ts
+ * const names = records.map(Record.get("name"))          // Array<Option<unknown>>
+ * const age = Record.get(record, "age")                  // Option<unknown>
+ * ```
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const get: {
+  (key: string | number): (self: Neo4jRecord) => Option.Option<unknown>
+  (self: Neo4jRecord, key: string | number): Option.Option<unknown>
+} = dual(2, (self: Neo4jRecord, key: string | number): Option.Option<unknown> => self.getOption(key))

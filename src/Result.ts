@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
 import type { Chunk, Effect, Option, Stream } from "effect"
 import * as Statuses from "./internal/summary/statuses.js"
 import type { Neo4jError, ProtocolError } from "./Neo4jError.js"
@@ -255,8 +254,8 @@ export interface Result {
   readonly consume: Effect.Effect<ResultSummary, Neo4jError>
   /** All records. */
   readonly list: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Neo4jError>
-  /** Exactly one record; `ResultCardinalityError` when there is none or more than one. */
-  readonly single: Effect.Effect<Neo4jRecord, Neo4jError | ResultCardinalityError>
+  /** Exactly one record; `ResultCardinalityError` (a `Neo4jError`) when there is none or more than one. */
+  readonly single: Effect.Effect<Neo4jRecord, Neo4jError>
   /** The next record without consuming it. */
   readonly peek: Effect.Effect<Option.Option<Neo4jRecord>, Neo4jError>
   /**
@@ -285,17 +284,14 @@ export interface EagerResult {
   readonly summary: ResultSummary
 }
 
-
 /**
- * `single` found no record, or more than one.
+ * `single` found no record, or more than one: one of the `Neo4jError` classes (it lives in
+ * `Neo4jError`, with the others), re-exported here where `single` is.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ResultCardinalityError extends Data.TaggedError("ResultCardinalityError")<{
-  readonly message: string
-  readonly count: number
-}> {}
+export { ResultCardinalityError } from "./Neo4jError.js"
 
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : 0)
 

@@ -48,11 +48,42 @@ export interface SessionConfig {
  */
 export interface TransactionFunctionConfig extends TransactionConfig {
   /**
-   * Replaces the retry schedule for this call. It receives the failure of each attempt; the
-   * default retries retriable errors with exponential back-off under a strict time cap.
+   * Replaces the retry schedule for this call (and the driver's `retry`). The default retries
+   * retriable errors with back-off (1 s, ×2, ±20 %) until `maxTransactionRetryTime` (30 s) is
+   * spent, no attempt starting after it. A schedule given here replaces all of that, the 30 s cap
+   * included: cap it with `RetryPolicy.strictCap` (its budget then counts from the first failure).
+   *
+   * Its input is the failure of each attempt, and only a retriable one: a non-retriable failure
+   * ends the retries before the schedule sees it. So a schedule over `Neo4jError` (or `unknown`)
+   * fits; the work's own error type reaches it only if such an error has `retriable: true`.
+   *
+   * @example
+   * ```ts
+   * const retry = Schedule.recurWhile((e: Neo4jError) => e._tag !== "SessionExpiredError").pipe(
+   *   Schedule.intersect(Schedule.exponential("100 millis")),
+   *   RetryPolicy.strictCap("10 seconds")
+   * )
+   * session.executeWrite((tx) => tx.run("CREATE (:Person)"), { retry })
+   * ```
    */
-  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly retry?: RetrySchedule | undefined
 }
+
+/**
+ * A transaction-function retry schedule, as the `retry` options take it: its input is each
+ * attempt's retriable failure (see `TransactionFunctionConfig.retry`), its output is ignored.
+ *
+ * @example
+ * ```ts
+ * const retry: RetrySchedule = Schedule.recurWhile((e: Neo4jError) => e.retriable).pipe(
+ *   Schedule.intersect(Schedule.recurs(5))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetrySchedule = Schedule.Schedule<unknown, Neo4jError>
 
 /**
  * A session.

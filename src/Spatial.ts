@@ -2,9 +2,17 @@
  * Neo4j spatial values: a `Point` in 2 or 3 dimensions in a coordinate reference system given by
  * its SRID (for example 4326 WGS-84, 4979 WGS-84 3D, 7203 cartesian, 9157 cartesian 3D).
  *
+ * The `Point` constructor throws a `RangeError` for an `srid` that is not an integer or a
+ * coordinate that is not a number (so do `wgs84`, `cartesian`, ... for a coordinate of the wrong
+ * type, which only untyped input can give); inside Effect code `makePoint` fails with an
+ * `InvalidParameterError` instead.
+ *
  * @since 0.1.0
  */
 import { Equal, Hash } from "effect"
+import type { Either } from "effect"
+import { attempt } from "./internal/values/attempt.js"
+import type { InvalidParameterError } from "./Neo4jError.js"
 
 /** the well-known SRIDs */
 const WGS_84_2D = 4326
@@ -34,7 +42,10 @@ export class Point implements Equal.Equal {
   /** z (or height), undefined for a 2D point. */
   readonly z: number | undefined
 
-  /** @throws RangeError when `srid` is not an integer or a coordinate is not a number */
+  /**
+   * @throws RangeError when `srid` is not an integer or a coordinate is not a number: in Effect
+   * code, `makePoint` (same arguments) fails with an `InvalidParameterError` instead
+   */
   constructor(srid: number, x: number, y: number, z?: number | undefined) {
     if (!(typeof srid === "number" && Number.isInteger(srid))) throw new RangeError(`srid must be an integer, got ${String(srid)}`)
     if (typeof x !== "number") throw new RangeError(`x must be a number, got ${typeof x}`)
@@ -73,6 +84,26 @@ export class Point implements Equal.Equal {
     return Hash.optimize(this.z === undefined ? h : (h * 53) ^ Hash.number(this.z) ^ 0x33)
   }
 }
+
+/**
+ * A `Point`, or an `InvalidParameterError` when `srid` is not an integer or a coordinate is not a
+ * number: the constructor without the throw. An `Either` is an `Effect`: `yield*` it in
+ * `Effect.gen`.
+ *
+ * ```ts
+ * const london = Spatial.makePoint(4326, -0.118, 51.509) // Right(Point)
+ * const bad = Spatial.makePoint(4326.5, 0, 0) // Left(InvalidParameterError)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makePoint = (
+  srid: number,
+  x: number,
+  y: number,
+  z?: number | undefined
+): Either.Either<Point, InvalidParameterError> => attempt(() => new Point(srid, x, y, z))
 
 /**
  * A 2D point in WGS-84 (SRID 4326).

@@ -8,12 +8,17 @@
  * second count passes 2^53. Time-zone offsets of zone ids come from `Intl.DateTimeFormat`, as in
  * the official driver.
  *
- * Invalid fields throw a `RangeError` naming the field. Every class has structural equality
- * (`Equal.equals`) and prints in ISO 8601 form.
+ * Invalid fields throw a `RangeError` naming the field, as in the official driver. Inside Effect
+ * code a throw is a defect: `makeDate`, `makeTime`, ... (the constructors' arguments) and
+ * `liftThrowable` (for the `from...` constructors) return an `Either` that fails with an
+ * `InvalidParameterError` instead, usable with `yield*` in `Effect.gen`. Every class has
+ * structural equality (`Equal.equals`) and prints in ISO 8601 form.
  *
  * @since 0.1.0
  */
 import { Equal, Hash } from "effect"
+import type { Either } from "effect"
+import { attempt } from "./internal/values/attempt.js"
 import {
   checkDate,
   checkEpochDay,
@@ -35,6 +40,7 @@ import { formatDate, formatNanos, formatOffset, formatTime } from "./internal/va
 import { checkStandardDate, localStandardDate, standardNanos, standardOffset } from "./internal/values/standardDate.js"
 import { hashWallClock, sameWallClock } from "./internal/values/wallClock.js"
 import { isKnownZone, knownZone, offsetAtInstant, offsetForLocal } from "./internal/values/zones.js"
+import type { InvalidParameterError } from "./Neo4jError.js"
 
 // ---------------------------------------------------------------------------------------------
 // Date
@@ -53,7 +59,10 @@ export class Date implements Equal.Equal {
   /** Day of the month, 1 to 31. */
   readonly day: number
 
-  /** @throws RangeError for an invalid date */
+  /**
+   * @throws RangeError for an invalid date: in Effect code, `makeDate` (same arguments) fails
+   * with an `InvalidParameterError` instead
+   */
   constructor(year: number, month: number, day: number) {
     checkDate(year, month, day)
     this.year = year
@@ -63,6 +72,9 @@ export class Date implements Equal.Equal {
 
   /**
    * The date of a day count since 1970-01-01 (the Bolt wire form).
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(Date.fromEpochDay)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -75,6 +87,9 @@ export class Date implements Equal.Equal {
   /**
    * The local calendar date of a JS `Date` (in the process's time zone).
    *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(Date.fromStandardDate)` returns an `Either` instead
+   *
    * @since 0.1.0
    * @category constructors
    */
@@ -85,6 +100,9 @@ export class Date implements Equal.Equal {
 
   /**
    * The UTC calendar date of a JS `Date`.
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(Date.fromStandardDateUTC)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -148,7 +166,10 @@ export class LocalTime implements Equal.Equal {
   /** Nanosecond of the second, 0 to 999,999,999. */
   readonly nanosecond: number
 
-  /** @throws RangeError for an invalid time */
+  /**
+   * @throws RangeError for an invalid time: in Effect code, `makeLocalTime` (same arguments)
+   * fails with an `InvalidParameterError` instead
+   */
   constructor(hour: number, minute: number, second: number, nanosecond: number) {
     checkTime(hour, minute, second, nanosecond)
     this.hour = hour
@@ -159,6 +180,9 @@ export class LocalTime implements Equal.Equal {
 
   /**
    * The time of a nanosecond count since midnight (the Bolt wire form).
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(LocalTime.fromNanoOfDay)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -172,6 +196,9 @@ export class LocalTime implements Equal.Equal {
 
   /**
    * The local time of day of a JS `Date`, plus extra nanoseconds.
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(LocalTime.fromStandardDate)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -238,7 +265,10 @@ export class Time implements Equal.Equal {
   /** Offset from UTC in seconds, -64,800 to 64,800. */
   readonly timeZoneOffsetSeconds: number
 
-  /** @throws RangeError for an invalid time or offset */
+  /**
+   * @throws RangeError for an invalid time or offset: in Effect code, `makeTime` (same
+   * arguments) fails with an `InvalidParameterError` instead
+   */
   constructor(hour: number, minute: number, second: number, nanosecond: number, timeZoneOffsetSeconds: number) {
     checkTime(hour, minute, second, nanosecond)
     checkOffset(timeZoneOffsetSeconds)
@@ -251,6 +281,9 @@ export class Time implements Equal.Equal {
 
   /**
    * The time of a nanosecond count since (local) midnight and an offset (the Bolt wire form).
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(Time.fromNanoOfDay)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -270,6 +303,9 @@ export class Time implements Equal.Equal {
 
   /**
    * The local time of day of a JS `Date` with the process's offset at that instant.
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(Time.fromStandardDate)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -341,7 +377,10 @@ export class LocalDateTime implements Equal.Equal {
   /** Nanosecond of the second, 0 to 999,999,999. */
   readonly nanosecond: number
 
-  /** @throws RangeError for an invalid date or time */
+  /**
+   * @throws RangeError for an invalid date or time: in Effect code, `makeLocalDateTime` (same
+   * arguments) fails with an `InvalidParameterError` instead
+   */
   constructor(
     year: number,
     month: number,
@@ -366,6 +405,9 @@ export class LocalDateTime implements Equal.Equal {
    * The date and time of a second count since 1970-01-01T00:00:00 and the nanoseconds within that
    * second (the Bolt wire form).
    *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(LocalDateTime.fromEpochSecond)` returns an `Either` instead
+   *
    * @since 0.1.0
    * @category constructors
    */
@@ -377,6 +419,9 @@ export class LocalDateTime implements Equal.Equal {
 
   /**
    * The local date and time of a JS `Date`, plus extra nanoseconds.
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(LocalDateTime.fromStandardDate)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -478,7 +523,10 @@ export class DateTime implements Equal.Equal {
   /** IANA time-zone id such as `Europe/Paris`, or undefined for a plain offset. */
   readonly timeZoneId: string | undefined
 
-  /** @throws RangeError for invalid fields, an unknown zone id, or neither offset nor zone id */
+  /**
+   * @throws RangeError for invalid fields, an unknown zone id, or neither offset nor zone id:
+   * in Effect code, `makeDateTime` (same arguments) fails with an `InvalidParameterError` instead
+   */
   constructor(
     year: number,
     month: number,
@@ -513,6 +561,9 @@ export class DateTime implements Equal.Equal {
    * that second) in a zone: a fixed offset in seconds, or a zone id (whose offset at that instant is
    * resolved and kept). This is the Bolt 5 wire form.
    *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(DateTime.fromEpochSecond)` returns an `Either` instead
+   *
    * @since 0.1.0
    * @category constructors
    */
@@ -538,6 +589,9 @@ export class DateTime implements Equal.Equal {
    * 1970-01-01T00:00:00, in a zone: a fixed offset in seconds, or a zone id (the offset then stays
    * unresolved). This is the legacy (Bolt 4.4) wire form.
    *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(DateTime.fromLocalEpochSecond)` returns an `Either` instead
+   *
    * @since 0.1.0
    * @category constructors
    */
@@ -557,6 +611,9 @@ export class DateTime implements Equal.Equal {
 
   /**
    * The local date and time of a JS `Date` with the process's offset at that instant.
+   *
+   * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
+   * supported range): `liftThrowable(DateTime.fromStandardDate)` returns an `Either` instead
    *
    * @since 0.1.0
    * @category constructors
@@ -670,7 +727,10 @@ export class Duration implements Equal.Equal {
   /** Nanoseconds, 0 to 999,999,999. */
   readonly nanoseconds: number
 
-  /** @throws RangeError for a field that is not an integer */
+  /**
+   * @throws RangeError for a field that is not an integer: in Effect code, `makeDuration` (same
+   * arguments) fails with an `InvalidParameterError` instead
+   */
   constructor(months: number | bigint, days: number | bigint, seconds: number | bigint, nanoseconds: number | bigint) {
     if (!isInteger(months)) throw new RangeError(`months must be an integer, got ${String(months)}`)
     if (!isInteger(days)) throw new RangeError(`days must be an integer, got ${String(days)}`)
@@ -737,6 +797,143 @@ export class Duration implements Equal.Equal {
     return Hash.optimize(mix(h, Hash.number(this.nanoseconds)))
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// constructors that fail instead of throwing
+
+/**
+ * A `Date`, or an `InvalidParameterError` for an invalid date: the constructor without the throw.
+ * An `Either` is an `Effect`: `yield*` it in `Effect.gen`.
+ *
+ * ```ts
+ * const leapDay = Temporal.makeDate(2024, 2, 29) // Right(Date)
+ * const noSuchDay = Temporal.makeDate(2023, 2, 29) // Left(InvalidParameterError)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDate = (year: number, month: number, day: number): Either.Either<Date, InvalidParameterError> =>
+  attempt(() => new Date(year, month, day))
+
+/**
+ * A `LocalTime`, or an `InvalidParameterError` for an invalid time.
+ *
+ * ```ts
+ * const noon = Temporal.makeLocalTime(12, 0, 0, 0)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLocalTime = (
+  hour: number,
+  minute: number,
+  second: number,
+  nanosecond: number
+): Either.Either<LocalTime, InvalidParameterError> => attempt(() => new LocalTime(hour, minute, second, nanosecond))
+
+/**
+ * A `Time`, or an `InvalidParameterError` for an invalid time or offset.
+ *
+ * ```ts
+ * const noonInParis = Temporal.makeTime(12, 0, 0, 0, 3600)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeTime = (
+  hour: number,
+  minute: number,
+  second: number,
+  nanosecond: number,
+  timeZoneOffsetSeconds: number
+): Either.Either<Time, InvalidParameterError> =>
+  attempt(() => new Time(hour, minute, second, nanosecond, timeZoneOffsetSeconds))
+
+/**
+ * A `LocalDateTime`, or an `InvalidParameterError` for an invalid date or time.
+ *
+ * ```ts
+ * const landing = Temporal.makeLocalDateTime(1969, 7, 20, 20, 17, 40, 0)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLocalDateTime = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  nanosecond: number
+): Either.Either<LocalDateTime, InvalidParameterError> =>
+  attempt(() => new LocalDateTime(year, month, day, hour, minute, second, nanosecond))
+
+/**
+ * A `DateTime`, or an `InvalidParameterError` for invalid fields, an unknown zone id, or neither
+ * offset nor zone id.
+ *
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const at = yield* Temporal.makeDateTime(2015, 7, 4, 19, 32, 24, 0, undefined, "Europe/Paris")
+ *   return at.toString()
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDateTime = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  nanosecond: number,
+  timeZoneOffsetSeconds?: number | undefined,
+  timeZoneId?: string | undefined
+): Either.Either<DateTime, InvalidParameterError> =>
+  attempt(() => new DateTime(year, month, day, hour, minute, second, nanosecond, timeZoneOffsetSeconds, timeZoneId))
+
+/**
+ * A `Duration`, or an `InvalidParameterError` for a field that is not an integer.
+ *
+ * ```ts
+ * const dayAndAHalf = Temporal.makeDuration(0, 1, 12 * 3600, 0)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDuration = (
+  months: number | bigint,
+  days: number | bigint,
+  seconds: number | bigint,
+  nanoseconds: number | bigint
+): Either.Either<Duration, InvalidParameterError> => attempt(() => new Duration(months, days, seconds, nanoseconds))
+
+/**
+ * Makes a throwing constructor (one of the `from...` statics) return an `Either` instead: `Left`
+ * with an `InvalidParameterError` carrying the `RangeError`'s message.
+ *
+ * ```ts
+ * const fromJsDate = Temporal.liftThrowable(Temporal.DateTime.fromStandardDate)
+ * const now = fromJsDate(new globalThis.Date()) // Right(DateTime)
+ * const bad = fromJsDate(new globalThis.Date("not a date")) // Left(InvalidParameterError)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const liftThrowable =
+  <Args extends ReadonlyArray<unknown>, A>(make: (...args: Args) => A) =>
+  (...args: Args): Either.Either<A, InvalidParameterError> =>
+    attempt(() => make(...args))
 
 // ---------------------------------------------------------------------------------------------
 // guards

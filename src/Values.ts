@@ -2,8 +2,8 @@
  * Parameter values and the integer policy.
  *
  * Sending: a `bigint` is an Integer; a plain `number` is an Integer when it is integral (and
- * inside int64) and a Float otherwise, so `LIMIT $n` works with `{ n: 10 }`; `int(x)` and
- * `float(x)` force either. Receiving: an Integer is a `number` when it is a safe integer and a
+ * inside int64) and a Float otherwise, so `LIMIT $n` works with `{ n: 10 }`; `-0` is a Float
+ * (an Integer would lose its sign); `int(x)` and `float(x)` force either. Receiving: an Integer is a `number` when it is a safe integer and a
  * `bigint` beyond (no silent precision loss); the `useBigInt` option makes every Integer a bigint.
  *
  * @since 0.1.0
@@ -11,9 +11,9 @@
 import { Float, Int } from "./internal/packstream/numbers.js"
 
 export {
-  /** A parameter forced to PackStream Integer. @since 0.1.0 */
+  /** A parameter forced to PackStream Float (built by `float(x)`). @since 0.1.0 */
   Float,
-  /** A parameter forced to PackStream Float. @since 0.1.0 */
+  /** A parameter forced to PackStream Integer (built by `int(x)`). @since 0.1.0 */
   Int
 }
 

@@ -7,7 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Schedule, Stream } from "effect"
 import * as Auth from "../src/Auth.js"
 import * as Neo4jDriver from "../src/Neo4jDriver.js"
+import * as Neo4jErrors from "../src/Neo4jError.js"
 import type { Neo4jError } from "../src/Neo4jError.js"
+import * as Result from "../src/Result.js"
 import { StubServer } from "../src/testing/index.js"
 import { names, withDriver as withStubDriver } from "./support.js"
 
@@ -212,10 +214,15 @@ S: SUCCESS {"fields": ["x"]}
 
   it.scopedLive("Neo.ClientError.Security.AuthorizationExpired: AuthorizationExpiredError, retriable", () =>
     Effect.gen(function* () {
+      // no RESET: a connection whose authorization expired is closed, not cleaned for reuse
       const stub = yield* StubServer.make({
-        script: failureScript(
-          `{"code": "Neo.ClientError.Security.AuthorizationExpired", "message": "LDAP authorization info expired."}`
-        )
+        script: `${HEAD}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: FAILURE {"code": "Neo.ClientError.Security.AuthorizationExpired", "message": "LDAP authorization info expired."}
+   IGNORED
+?: GOODBYE
+`
       })
       const error = yield* withDriver(stub.uri(), (driver) =>
         Effect.gen(function* () {
@@ -572,6 +579,49 @@ S: SUCCESS {"fields": ["n"]}
         trustedCertificates: [stub.certificate!.cert]
       })
       expect(info.address).toBe(stub.address)
+      yield* stub.verify
+    })
+  )
+})
+
+describe("results", () => {
+  it.scopedLive("single on an empty result: ResultCardinalityError, a Neo4jError caught by its tag, not retriable, not retried", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}
+C: BEGIN {"mode": "r"}
+C: RUN "MATCH (p:Person {name: 'Ada'}) RETURN p" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["p"]}
+   SUCCESS {"type": "r"}
+C: ROLLBACK
+S: SUCCESS {}
+?: GOODBYE
+`
+      })
+      let attempts = 0
+      const error = yield* withDriver(stub.uri(), (driver) =>
+        Effect.gen(function* () {
+          const session = yield* driver.session()
+          // the transaction function's error type is Neo4jError: single's failure is one of them
+          const work: Effect.Effect<unknown, Neo4jError> = session.executeRead((tx) =>
+            Effect.flatMap(
+              Effect.sync(() => attempts++),
+              () => Effect.flatMap(tx.run("MATCH (p:Person {name: 'Ada'}) RETURN p"), (r) => r.single)
+            )
+          )
+          return yield* expectFailure(work).pipe(Effect.catchTag("ResultCardinalityError", Effect.succeed))
+        })
+      )
+      expect(error).toBeInstanceOf(Neo4jErrors.ResultCardinalityError)
+      // the same class under Result, where single is
+      expect(Result.ResultCardinalityError).toBe(Neo4jErrors.ResultCardinalityError)
+      expect(error.count).toBe(0)
+      expect(error.retriable).toBe(false)
+      expect(Neo4jErrors.isRetriable(error)).toBe(false)
+      expect(attempts).toBe(1)
+      noSecret(error)
       yield* stub.verify
     })
   )

@@ -3,11 +3,13 @@
  * java.time's LocalDate.MIN/MAX at the ends), validation, ISO strings (checked against the
  * official neo4j-driver's toString), structural equality and hashing.
  */
-import { Equal, Hash, HashSet } from "effect"
+import { Effect, Either, Equal, Hash, HashSet, Option } from "effect"
 import fc from "fast-check"
 import neo4j from "neo4j-driver"
 import { describe, expect, it } from "vitest"
 import * as Graph from "../src/Graph.js"
+import { InvalidParameterError } from "../src/Neo4jError.js"
+import * as Record from "../src/Record.js"
 import * as Spatial from "../src/Spatial.js"
 import * as T from "../src/Temporal.js"
 import * as V from "../src/Vector.js"
@@ -683,5 +685,84 @@ describe("graph values", () => {
     expect(T.isDate(new T.LocalDateTime(2024, 1, 1, 0, 0, 0, 0))).toBe(false)
     expect(Spatial.isPoint(Spatial.cartesian(1, 2))).toBe(true)
     expect(V.isVector(V.vector(Int8Array.of()))).toBe(true)
+  })
+})
+
+describe("Record: getOption and Record.get, get without the throw", () => {
+  const record = new Record.Neo4jRecord(new Record.RecordShape(["name", "nick"]), ["Ada", null])
+
+  it("Some for a key or position the record has (null included), None otherwise", () => {
+    expect(record.getOption("name")).toEqual(Option.some("Ada"))
+    expect(record.getOption("nick")).toEqual(Option.some(null))
+    expect(record.getOption(1)).toEqual(Option.some(null))
+    expect(record.getOption("age")).toEqual(Option.none())
+    for (const i of [-1, 2, 0.5, Number.NaN]) expect(record.getOption(i)).toEqual(Option.none())
+    // the throwing form agrees: it throws exactly where getOption is None
+    expect(record.get("name")).toBe("Ada")
+    expect(rangeError(() => record.get("age")).message).toContain('"age"')
+    expect(rangeError(() => record.get(0.5)).message).toContain("0.5")
+    expect(record.has(0.5)).toBe(false)
+  })
+
+  it("Record.get, data-first and data-last; yield* of None fails with NoSuchElementException", () => {
+    expect(Record.get(record, "name")).toEqual(Option.some("Ada"))
+    expect([record].map(Record.get("age"))).toEqual([Option.none()])
+    const missing = Effect.runSync(Effect.flip(Effect.gen(function* () {
+      return yield* record.getOption("age")
+    })))
+    expect(missing._tag).toBe("NoSuchElementException")
+  })
+})
+
+describe("Effect-friendly constructors: Left(InvalidParameterError) where the constructors throw", () => {
+  const left = <A>(e: Either.Either<A, InvalidParameterError>): InvalidParameterError => {
+    if (Either.isRight(e)) throw new Error(`expected a Left, got ${String(e.right)}`)
+    expect(e.left).toBeInstanceOf(InvalidParameterError)
+    expect(e.left.retriable).toBe(false)
+    return e.left
+  }
+
+  it("the valid values, equal to the constructors'", () => {
+    expect(Equal.equals(Either.getOrThrow(T.makeDate(2024, 2, 29)), new T.Date(2024, 2, 29))).toBe(true)
+    expect(Equal.equals(Either.getOrThrow(T.makeLocalTime(12, 0, 0, 1)), new T.LocalTime(12, 0, 0, 1))).toBe(true)
+    expect(Equal.equals(Either.getOrThrow(T.makeTime(12, 0, 0, 1, 3600)), new T.Time(12, 0, 0, 1, 3600))).toBe(true)
+    expect(
+      Equal.equals(Either.getOrThrow(T.makeLocalDateTime(1969, 7, 20, 20, 17, 40, 0)), new T.LocalDateTime(1969, 7, 20, 20, 17, 40, 0))
+    ).toBe(true)
+    expect(
+      Equal.equals(
+        Either.getOrThrow(T.makeDateTime(2015, 7, 4, 19, 32, 24, 0, undefined, "Europe/Paris")),
+        new T.DateTime(2015, 7, 4, 19, 32, 24, 0, undefined, "Europe/Paris")
+      )
+    ).toBe(true)
+    expect(Equal.equals(Either.getOrThrow(T.makeDuration(1, 2, 3, 4)), new T.Duration(1, 2, 3, 4))).toBe(true)
+    expect(Equal.equals(Either.getOrThrow(Spatial.makePoint(4326, 1, 2)), Spatial.wgs84(1, 2))).toBe(true)
+  })
+
+  it("invalid fields: a Left naming the problem, never a throw", () => {
+    expect(left(T.makeDate(2023, 2, 29)).message).toContain("day")
+    expect(left(T.makeLocalTime(24, 0, 0, 0)).message).toContain("hour")
+    expect(left(T.makeTime(12, 0, 0, 0, 24 * 3600)).message).toMatch(/offset/i)
+    expect(left(T.makeLocalDateTime(2024, 13, 1, 0, 0, 0, 0)).message).toContain("month")
+    expect(left(T.makeDateTime(2024, 1, 1, 0, 0, 0, 0)).message).toContain("time-zone")
+    expect(left(T.makeDateTime(2024, 1, 1, 0, 0, 0, 0, undefined, "Mars/Olympus_Mons")).message).toContain("Mars/Olympus_Mons")
+    expect(left(T.makeDuration(0, 1.5, 0, 0)).message).toContain("days")
+    expect(left(Spatial.makePoint(4326.5, 0, 0)).message).toContain("srid")
+  })
+
+  it("liftThrowable: the from... constructors as Either", () => {
+    const fromJsDate = T.liftThrowable(T.DateTime.fromStandardDate)
+    expect(T.isDateTime(Either.getOrThrow(fromJsDate(new globalThis.Date(0))))).toBe(true)
+    expect(left(fromJsDate(new globalThis.Date("not a date"))).message).toContain("invalid JS Date")
+    expect(left(T.liftThrowable(T.Date.fromEpochDay)(1e300)).message).toContain("epoch day")
+    expect(left(T.liftThrowable(T.LocalTime.fromNanoOfDay)(-1)).message).toContain("nanosecond of day")
+  })
+
+  it("an Either is an Effect: a typed failure in Effect.gen, caught by its tag", () => {
+    const program = Effect.gen(function* () {
+      const date = yield* T.makeDate(2023, 2, 29)
+      return date.toString()
+    }).pipe(Effect.catchTag("InvalidParameterError", (e) => Effect.succeed(`refused: ${e.message}`)))
+    expect(Effect.runSync(program)).toMatch(/^refused: .*day/)
   })
 })

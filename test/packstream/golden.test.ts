@@ -239,6 +239,15 @@ describe("integer boundaries take the smallest marker", () => {
     expect(unpack(bytes("C1 7F F8 00 00 00 00 00 00"))).toBeNaN()
     expect(unpack(bytes("C1 7F F0 00 00 00 00 00 00"))).toBe(Number.POSITIVE_INFINITY)
   })
+
+  it("-0 is a Float -0.0, not the Integer 0: the sign survives the round trip", () => {
+    expect(enc(-0)).toBe("C1 80 00 00 00 00 00 00 00")
+    expect(Object.is(unpack(encode(-0)), -0)).toBe(true)
+    expect(enc([-0, 0])).toBe("92 C1 80 00 00 00 00 00 00 00 00")
+    expect(enc({ z: -0 })).toBe("A1 81 7A C1 80 00 00 00 00 00 00 00")
+    // forced to Integer, it is 0
+    expect(enc(new Int(-0))).toBe("00")
+  })
 })
 
 describe("size boundaries", () => {
@@ -399,6 +408,27 @@ describe("multi-byte UTF-8", () => {
   it("invalid UTF-8 from the server decodes to U+FFFD, never a failure", () => {
     expect(unpack(bytes("83 41 FF C3"))).toBe("A\uFFFD\uFFFD")
     expect(unpack(bytes("D0 14 " + "41 ".repeat(19) + "FF"))).toBe("A".repeat(19) + "\uFFFD")
+  })
+
+  // The decision (see unpacker.ts): replacement, as neo4j-javascript-driver's non-fatal TextDecoder,
+  // not a failure of the whole message (neo4j-python-driver's strict decode raises)
+  it.each([
+    ["83 41 FF 42", "A\uFFFDB"], // a byte that never starts a sequence
+    ["82 C0 80", "\uFFFD\uFFFD"], // overlong NUL: each byte replaced
+    ["83 ED A0 80", "\uFFFD\uFFFD\uFFFD"], // an encoded surrogate (CESU-8) is not UTF-8
+    ["84 F0 9F 98 41", "\uFFFDA"], // a truncated 4-byte sequence: one U+FFFD, the next byte kept
+    ["81 80", "\uFFFD"], // a lone continuation byte
+    ["84 F4 90 80 80", "\uFFFD\uFFFD\uFFFD\uFFFD"] // beyond U+10FFFF
+  ])("invalid UTF-8 %s decodes to U+FFFD per the WHATWG rules, as a value, a long string and a key", (hex, decoded) => {
+    expect(unpack(bytes(hex))).toBe(decoded)
+    // the same bytes in a STRING_8 (the long-string path) and as a map key (the key path)
+    const body = bytes(hex).subarray(1)
+    const long = Uint8Array.of(0xd0, body.length + 20, ...new Array<number>(20).fill(0x78), ...body)
+    expect(unpack(long)).toBe("x".repeat(20) + decoded)
+    expect(unpack(Uint8Array.of(0xa1, ...bytes(hex), 0x01))).toEqual({ [decoded]: 1 })
+    // Node's native decoder (used when there is a Buffer) and the non-fatal TextDecoder (the
+    // fallback) agree, so the result does not depend on the runtime
+    expect(new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(body)).toBe(decoded)
   })
 
   it("maps with multi-byte keys", () => {

@@ -23,8 +23,9 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const integer = (v: bigint, useBigInt: boolean): number | bigint =>
   useBigInt || v < MIN_SAFE || v > MAX_SAFE ? v : Number(v)
 
-/** Whether a plain number is sent as an Integer. */
-const isIntegerNumber = (n: number): boolean => Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 63
+/** Whether a plain number is sent as an Integer (-0 is a Float: an Integer has no sign for zero). */
+const isIntegerNumber = (n: number): boolean =>
+  Number.isInteger(n) && !Object.is(n, -0) && n >= -(2 ** 63) && n < 2 ** 63
 
 /** Sets a key the way the decoder does (an own "__proto__" is a plain entry). */
 const setKey = (obj: Record<string, unknown>, key: string, value: unknown): void => {
@@ -238,7 +239,7 @@ describe("integer policy", () => {
           expect(b[0]).not.toBe(0xc1)
           expect(b.length).toBe(integerSize(BigInt(n)))
           const decoded = unpack(b)
-          if (Number.isSafeInteger(n)) expect(decoded).toBe(n === 0 ? 0 : n)
+          if (Number.isSafeInteger(n)) expect(decoded).toBe(n)
           else expect(decoded).toBe(BigInt(n))
         } else {
           expect(b.length).toBe(9)

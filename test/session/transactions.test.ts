@@ -497,21 +497,23 @@ describe("transaction functions are retried with a Schedule", () => {
     })
   )
 
-  it.scopedLive("maxTransactionRetryTime caps the default schedule: no attempt starts after it", () =>
+  it.scopedLive("maxTransactionRetryTime caps the default schedule: the last attempt starts at it, none after", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: `${HEAD}${TRANSIENT_ATTEMPT}?: GOODBYE
+        script: `${HEAD}${TRANSIENT_ATTEMPT}${TRANSIENT_ATTEMPT}?: GOODBYE
 `
       })
       const { starts, work } = countedWork()
       const error = yield* withDriver(
         stub.uri(),
         (driver) => Effect.flatMap(driver.session(), (session) => Effect.flip(session.executeWrite(work))),
-        // the first delay (0.8 s to 1.2 s) already ends past the budget
+        // the first delay (0.8 s to 1.2 s) would end past the budget: it is cut to what is left,
+        // so the second attempt is the last
         { maxTransactionRetryTime: "500 millis" }
       )
       expect(error._tag).toBe("TransientError")
-      expect(starts).toHaveLength(1)
+      expect(error.message).toMatch(/\(gave up after 2 attempts over [\d.]+ s\)$/)
+      expect(starts).toHaveLength(2)
       yield* stub.verify
     })
   )

@@ -4,7 +4,8 @@
  * its smallest encoding. Unsupported values throw a `PackStreamError` naming the problem.
  *
  * Number policy: `bigint` and `Int` encode as Integer, `Float` as Float, a plain `number` as
- * Integer when it is integral and inside int64 (so `LIMIT $n` works) and as Float otherwise.
+ * Integer when it is integral and inside int64 (so `LIMIT $n` works) and as Float otherwise;
+ * `-0` is a Float, so its sign survives.
  */
 import { fail } from "./errors.js"
 import * as M from "./markers.js"
@@ -322,7 +323,12 @@ export class Packer {
       case "string":
         return this.packString(value)
       case "number":
-        if (Number.isSafeInteger(value)) return this.packSafeInteger(value)
+        if (Number.isSafeInteger(value)) {
+          // -0 is integral, but an Integer has no negative zero: as a Float it keeps its sign
+          // (the reference drivers send -0.0 as a Float too)
+          if (value === 0 && 1 / value < 0) return this.packFloat(value)
+          return this.packSafeInteger(value)
+        }
         // integral beyond 2^53 but inside int64 (for example 2 ** 60) is still an Integer
         if (Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63) return this.packBigInt(BigInt(value))
         return this.packFloat(value)

@@ -18,7 +18,17 @@ export type Hydrator = (signature: number, fields: Array<unknown>) => unknown
 
 const defaultHydrator: Hydrator = (signature, fields) => new Structure(signature, fields)
 
-/** `ignoreBOM`: a leading U+FEFF is part of a PackStream string, not a byte-order mark to drop */
+/**
+ * Invalid UTF-8 in a string (a stray byte, an overlong form, an encoded surrogate, a truncated
+ * sequence) becomes U+FFFD per the WHATWG decoding rules, never a failure. A decision, taken with
+ * neo4j-javascript-driver (a non-fatal TextDecoder) rather than neo4j-python-driver (a strict
+ * `codecs.decode(..., "utf-8")` that raises `UnicodeDecodeError`): Neo4j sends valid UTF-8, so
+ * such bytes come from a foreign peer or a corrupt store, and one garbled string should not make
+ * the whole message, and with it the connection, unreadable (test/packstream/golden.test.ts,
+ * "invalid UTF-8").
+ *
+ * `ignoreBOM`: a leading U+FEFF is part of a PackStream string, not a byte-order mark to drop.
+ */
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 
 /**

@@ -84,7 +84,7 @@ const fail = (message: string): never => scriptError(message)
 
 /**
  * Expected values as the scripts keep them: an integral `number` within int64 becomes an Integer
- * (`bigint`), any other `number` a Float (`Float`), as the packer decides for parameters; `Int`
+ * (`bigint`), any other `number` (and `-0`) a Float (`Float`), as the packer decides for parameters; `Int`
  * and `Float` wrappers say it explicitly. Map entries whose value is `undefined` are dropped.
  */
 export const normalize = (v: unknown, allowPatterns: boolean): unknown => {
@@ -92,7 +92,8 @@ export const normalize = (v: unknown, allowPatterns: boolean): unknown => {
     case "undefined":
       return null
     case "number":
-      return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63 ? BigInt(v) : new Float(v)
+      // -0 is a Float, as the packer sends it
+      return Number.isInteger(v) && !Object.is(v, -0) && v >= -(2 ** 63) && v < 2 ** 63 ? BigInt(v) : new Float(v)
     case "bigint":
       if (v < INT64_MIN || v > INT64_MAX) fail(`integer ${v} is outside the int64 range`)
       return v

@@ -2,7 +2,7 @@
  * Wiring: a resolved config becomes connect options, a pool, a router and a session factory.
  * Nothing here opens a socket: the pool is lazy.
  */
-import { Chunk, Duration, Effect, Schedule, Scope, Stream } from "effect"
+import { Chunk, Duration, Effect, Scope, Stream } from "effect"
 import * as os from "node:os"
 import * as Bookmarks from "../Bookmarks.js"
 import type { ResolvedConfig } from "../DriverConfig.js"
@@ -11,7 +11,7 @@ import type { Neo4jDriver } from "../Neo4jDriver.js"
 import type { Neo4jError } from "../Neo4jError.js"
 import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
-import type { SessionConfig } from "../Session.js"
+import type { RetrySchedule, SessionConfig } from "../Session.js"
 import type { TransactionConfig } from "../Transaction.js"
 import { TelemetryApi } from "./bolt/messages.js"
 import { format } from "./bolt/version.js"
@@ -49,8 +49,8 @@ export interface QueryConfig extends TransactionConfig {
   readonly impersonatedUser?: string | undefined
   /** the default manager shared by executeQuery calls unless replaced; `null` opts out */
   readonly bookmarkManager?: Bookmarks.BookmarkManager | null | undefined
-  /** replaces the retry schedule */
-  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /** replaces the retry schedule, its 30 s cap included (see `TransactionFunctionConfig.retry`) */
+  readonly retry?: RetrySchedule | undefined
 }
 
 /**
@@ -81,8 +81,8 @@ const boltAgent = {
  * @since 0.1.0
  */
 export interface CoreOptions {
-  /** replaces the default transaction-function retry schedule */
-  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /** replaces the default transaction-function retry schedule, its 30 s cap included */
+  readonly retry?: RetrySchedule | undefined
   /** resolves the URI's address to the addresses to try (routing only) */
   readonly resolver?: ((address: string) => Effect.Effect<ReadonlyArray<string>, unknown>) | undefined
   /** resolves each initial router's host name to IP addresses, after `resolver` (routing only) */
@@ -201,7 +201,7 @@ export const make = (
     const serverInfo = (database?: string) =>
       Effect.scoped(
         Effect.flatMap(
-          router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: noBookmarks }),
+          router.acquire({ accessMode: "READ", database, impersonatedUser: undefined, bookmarks: noBookmarks, freshHome: true }),
           ({ connection: c }) =>
             Effect.as(c.fresh() ? Effect.void : c.reset, {
               address: c.address,

@@ -13,7 +13,7 @@
  * Release: on scope close GOODBYE is sent (best effort) and the socket is destroyed, after
  * success, failure and interruption alike.
  */
-import { Effect, Scope } from "effect"
+import { Effect, Fiber, Scope } from "effect"
 import * as Auth from "../../Auth.js"
 import {
   BrokenRecordError,
@@ -112,8 +112,25 @@ export interface Connection {
   readonly enqueue: (name: string, encode: (chunker: Chunker) => void) => Pending
   /** Writes everything queued, in one write. */
   readonly flush: Effect.Effect<void, Neo4jError>
-  /** Flushes, then reads until `pending` is settled; returns its outcome. */
+  /**
+   * Flushes, then reads until `pending` is settled; returns its outcome. Interruptible, even
+   * inside a finalizer: an interrupted wait leaves `pending` queued (the connection `busy`), and
+   * the pool cleans it in the background before anyone else uses it.
+   */
   readonly await: (pending: Pending) => Effect.Effect<Outcome, Neo4jError>
+  /**
+   * The same, returning early (undefined) once `ready()` holds and the bytes received so far are
+   * dispatched: a result hands its records to the consumer as they arrive, not once the batch's
+   * closing SUCCESS is read.
+   */
+  readonly awaitSome: (pending: Pending, ready: () => boolean) => Effect.Effect<Outcome | undefined, Neo4jError>
+  /**
+   * `await` for clean-up (a result stopped early, a session closing with an unread result): bounded
+   * by `CLEANUP_TIMEOUT_MS` as well, so that a silent server never hangs a scope's close. On the
+   * bound the wait fails and `pending` stays queued: the pool's background clean-up (RESET, bounded
+   * too) decides whether the connection is reused or closed.
+   */
+  readonly settle: (pending: Pending) => Effect.Effect<Outcome, Neo4jError>
   /** Sends RESET and waits for it: the connection is READY again, or fails. */
   readonly reset: Effect.Effect<void, Neo4jError>
   /** The failure that put the server in FAILED, until a RESET. */
@@ -132,6 +149,22 @@ export interface Connection {
    */
   readonly onBreak: (f: () => void) => void
   /**
+   * Marks the connection broken with `error` (no `onBreak` watcher runs): whoever waits on it, or
+   * uses it next, fails with `error`. The driver's close uses it so that work cut off by the close
+   * says so, instead of reading as a server that hung up.
+   */
+  readonly shutdown: (error: Neo4jError) => void
+  /**
+   * Clean-up running in the background on this connection (a result stopped early, finishing on
+   * the wire), registered by whoever forked it: the pool's close waits for it (it is bounded, see
+   * `settle`) instead of cutting it off, so that the server still gets its DISCARD.
+   */
+  readonly background: {
+    readonly add: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => void
+    readonly await: Effect.Effect<void>
+    readonly active: () => boolean
+  }
+  /**
    * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
    * the `ProtocolError`, and the connection is defunct (closed when released). A well-formed one
    * holding a value the driver cannot represent (a DateTime in a zone id this runtime does not
@@ -143,6 +176,9 @@ export interface Connection {
 
 /** How long a RESET may go unanswered before the connection is given up on. */
 const RESET_TIMEOUT_MS = 10_000
+
+/** How long clean-up (DISCARD of a result stopped early) may wait for the server: see `settle`. */
+export const CLEANUP_TIMEOUT_MS = 10_000
 
 const closedError = (address: string, during: string) =>
   new ServiceUnavailableError({
@@ -281,20 +317,39 @@ const makeConnection = (
       case "Success":
         queue.shift()
         head.outcome = response
-        return undefined
+        return answeredAll()
       case "Ignored":
         queue.shift()
         head.outcome = response
-        return undefined
+        return answeredAll()
       case "Failure": {
         queue.shift()
         const error = failureToError(response.metadata, caps)
         failed ??= error
         head.outcome = { _tag: "Failure", error }
-        return undefined
+        return answeredAll()
       }
     }
   }
+
+  /**
+   * Every request is answered: anything more the server already sent answers nothing. Such a
+   * message must never be read as the answer to the next request (a stray SUCCESS would make the
+   * next query succeed with an empty result), so the connection is broken at once (and closed
+   * when released). The outcome just read stands: the request was answered before the stray came.
+   */
+  const answeredAll = (): undefined => {
+    if (queue.length === 0 && (inboxPos < inbox.length || socket.buffered() > 0)) unsolicited()
+    return undefined
+  }
+
+  const unsolicited = () =>
+    die(new ProtocolError({ message: `the server at ${address} sent a message that answers no request: the connection is closed` }))
+
+  // bytes that arrive while nothing is asked (the connection idle in the pool) answer nothing either
+  socket.onIdleData(() => {
+    if (queue.length === 0 && defunct === undefined && socket.buffered() > 0) unsolicited()
+  })
 
   const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
     if (defunct) return Effect.fail(defunct)
@@ -329,13 +384,17 @@ const makeConnection = (
    * dispatches to whichever request heads the queue, and no lock is needed. (A semaphore here cost
    * ~10 Effect operations per awaited answer: 4 per transaction function; bench/e2e op counts.)
    */
-  const readLoop = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
-    Effect.suspend(function loop(): Effect.Effect<Outcome, Neo4jError> {
+  const readLoop = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> =>
+    Effect.suspend(function loop(): Effect.Effect<Outcome | undefined, Neo4jError> {
       while (pending.outcome === undefined) {
         if (defunct) return Effect.fail(defunct)
         if (inboxPos >= inbox.length) {
           const bytes = socket.readNow()
-          if (bytes === null) return Effect.flatMap(waitReadable, loop)
+          if (bytes === null) {
+            // everything received is dispatched: give what arrived to the caller before waiting
+            if (ready !== undefined && ready()) return Effect.succeed(undefined)
+            return Effect.flatMap(waitReadable, loop)
+          }
           // ended or failed: `read` gives the failure, or the end of stream
           if (bytes === undefined) return Effect.flatMap(readMore, loop)
           const err = takeInbox(bytes)
@@ -348,9 +407,24 @@ const makeConnection = (
       return Effect.succeed(pending.outcome)
     })
 
-  const awaitOutcome = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
-    Effect.flatMap(flush, () => (pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readLoop(pending)))
-  const awaitPending = trace === undefined ? awaitOutcome : (pending: Pending) => Effect.ensuring(awaitOutcome(pending), trace.emit)
+  const awaitOutcome = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> =>
+    Effect.interruptible(
+      Effect.flatMap(flush, () => (pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readLoop(pending, ready)))
+    )
+  const awaitSome: (pending: Pending, ready: () => boolean) => Effect.Effect<Outcome | undefined, Neo4jError> =
+    trace === undefined ? awaitOutcome : (pending, ready) => Effect.ensuring(awaitOutcome(pending, ready), trace.emit)
+  const awaitPending = awaitSome as (pending: Pending) => Effect.Effect<Outcome, Neo4jError>
+
+  const settle = (pending: Pending): Effect.Effect<Outcome, Neo4jError> =>
+    Effect.timeoutFail(awaitPending(pending), {
+      duration: CLEANUP_TIMEOUT_MS,
+      onTimeout: () =>
+        new ServiceUnavailableError({
+          reason: "Timeout",
+          address,
+          message: `the server at ${address} did not answer ${pending.name} within ${CLEANUP_TIMEOUT_MS} ms: the connection is cleaned (or closed) in the background`
+        })
+    })
 
   const enqueue = (name: string, encode: (chunker: Chunker) => void): Pending => {
     const pending: Pending = { name, onRecord: undefined, outcome: undefined }
@@ -381,7 +455,7 @@ const makeConnection = (
     // RESET is mostly sent from finalizers (a result stopped mid-batch, a dirty release), where
     // nothing can interrupt the wait: a server that does not answer it in time is given up on,
     // and the connection with it, so that closing a scope never hangs on a silent server
-    const answered = Effect.interruptible(awaitPending(p)).pipe(
+    const answered = awaitPending(p).pipe(
       Effect.timeoutFail({
         duration: RESET_TIMEOUT_MS,
         onTimeout: () =>
@@ -461,9 +535,27 @@ const makeConnection = (
       if (typeof recvSeconds === "number" && recvSeconds > 0) socket.setReadTimeout(recvSeconds * 1000)
     })
 
+  const backgroundFibers = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  const background = {
+    add: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+      backgroundFibers.add(fiber)
+      fiber.addObserver(() => backgroundFibers.delete(fiber))
+    },
+    await: Effect.suspend(() => Effect.forEach([...backgroundFibers], Fiber.await, { discard: true })),
+    active: () => backgroundFibers.size > 0
+  }
+
+  /** set by `shutdown`: the connection is not broken, the driver is closing it (GOODBYE still goes) */
+  let shutDown = false
+  const shutdown = (error: Neo4jError) => {
+    onBreak = []
+    if (defunct === undefined) shutDown = true
+    die(error)
+  }
+
   const close = Effect.suspend(() => {
     onBreak = []
-    if (defunct || socket.isClosed()) return socket.destroy
+    if ((defunct && !shutDown) || socket.isClosed()) return socket.destroy
     // GOODBYE is best effort: the socket goes either way
     chunker.packer.reset()
     Msg.goodbye(chunker)
@@ -497,7 +589,11 @@ const makeConnection = (
     enqueue,
     flush,
     await: awaitPending,
+    awaitSome,
+    settle,
     reset,
+    shutdown,
+    background,
     failure: () => failed,
     isDefunct: () => defunct !== undefined || socket.isClosed(),
     busy: () => queue.length > 0,

@@ -1,10 +1,13 @@
 /**
  * A query result on one connection: RUN and the first `PULL n` go out in one write; the record
  * stream sends each further `PULL n` only when the consumer demands the next batch. A batch's
- * RECORDs arrive undecoded and are decoded as the consumer reads them, handed out in `Chunk`s of
- * up to 250 records (no Effect per record). When the consumer stops early, the stream's
- * finalizer leaves the connection clean: DISCARD when the server still holds records, RESET
- * when a batch was cut off mid-read (interruption).
+ * RECORDs arrive undecoded and are handed to the consumer as they arrive (not once the batch's
+ * SUCCESS is read), decoded as the consumer reads them, in `Chunk`s of up to 250 records (no
+ * Effect per record). When the consumer stops early, the stream's finalizer leaves the connection
+ * clean: it reads the batch in flight (dropping its records), then DISCARDs what the server still
+ * holds, so that an auto-commit query still commits and gives its bookmark. Those waits are
+ * interruptible and bounded (`Connection.settle`): an interrupted or timed-out stop leaves the
+ * connection busy, and the pool cleans it (RESET) in the background.
  */
 import { Chunk, Effect, Option, Stream } from "effect"
 import { BrokenRecordError, ResultConsumedError } from "../../Neo4jError.js"
@@ -36,7 +39,10 @@ export interface ResultCursor {
   readonly records: Stream.Stream<Neo4jRecord, Neo4jError>
   /** The next batch (sending PULL n when none is in flight); fails with None at the end. */
   readonly pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>>
-  /** Leaves the connection clean when the consumer stops early: DISCARD or RESET. */
+  /**
+   * Leaves the connection clean when the consumer stops early: reads the batch in flight, then
+   * DISCARDs the rest; each wait interruptible and bounded (see `Connection.settle`).
+   */
   readonly stop: Effect.Effect<void, Neo4jError>
   /** What the stream saw: whether a RECORD arrived, whether a DISCARD ended it (the summary's outcome status before 5.6). */
   readonly outcome: () => { readonly hadRecords: boolean; readonly discarded: boolean }
@@ -44,6 +50,8 @@ export interface ResultCursor {
   readonly summary: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError>
   /** Whether the server has no more records for this result. */
   readonly isDone: () => boolean
+  /** Whether a PULL is in flight (its answer not read yet). */
+  readonly inFlight: () => boolean
   /** Whether `pull` has nothing more to give (it would fail with None): every record was handed out. */
   readonly exhausted: () => boolean
   /**
@@ -59,6 +67,14 @@ export interface ResultCursor {
  * consumer reads, so at most a slice of decoded records is alive beside the batch's bytes.
  */
 const SLICE = 250
+
+const ignoreRecord = (_body: Uint8Array) => {}
+
+/** The request's records go nowhere (the consumer stopped): they are framed and skipped, never decoded. */
+const dropRecords = (p: Pending): Pending => {
+  p.onRecord = ignoreRecord
+  return p
+}
 
 const outcomeError = (outcome: Outcome, conn: Connection, name: string): Neo4jError | undefined => {
   if (outcome._tag === "Failure") return outcome.error
@@ -112,6 +128,13 @@ export const run = (
         hadRecords = true
       }
       firstPull.onRecord = onRecord
+      /** the records of a batch nobody reads any more: dropped, but seen (the outcome status) */
+      const skipRecords = (p: Pending): Pending => {
+        p.onRecord = () => {
+          hadRecords = true
+        }
+        return p
+      }
 
       /**
        * The error that ended the result (a garbled record, a FAILURE or a lost connection during a
@@ -158,13 +181,18 @@ export const run = (
         return Effect.succeed(Chunk.unsafeFromArray(out))
       })
 
-      /** Reads the batch in flight (its records land in `raw`). */
-      const readBatch: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+      const hasRecords = () => rawPos < raw.length
+
+      /**
+       * Reads the batch in flight (sending PULL n when none is) until records arrived or it ended:
+       * the records received so far land in `raw` and go to the consumer before the rest arrive.
+       */
+      const readSome: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
         if (pullPending === undefined) {
           pullPending = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize, qid: qidNow() }))
           pullPending.onRecord = onRecord
         }
-        return Effect.matchEffect(conn.await(pullPending), {
+        return Effect.matchEffect(conn.awaitSome(pullPending, hasRecords), {
           onFailure: (err) => {
             // the connection broke mid-batch: the records that arrived are still handed out
             pullPending = undefined
@@ -173,6 +201,8 @@ export const run = (
             return Effect.fail(err)
           },
           onSuccess: (o) => {
+            // records arrived, the batch goes on
+            if (o === undefined) return Effect.void
             pullPending = undefined
             const err = outcomeError(o, conn, "PULL")
             if (err) {
@@ -190,28 +220,51 @@ export const run = (
         })
       })
 
-      /** Leaves the connection clean after an early stop. */
-      const stop: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
-        raw = []
-        rawPos = 0
-        if (done) return Effect.void
-        done = true
-        if (pullPending !== undefined) {
-          // a batch is in flight (the consumer stopped or was interrupted before it arrived): RESET
-          // drops it and whatever the server still holds.
-          pullPending.onRecord = () => {}
-          pullPending = undefined
-          return conn.reset
-        }
-        discarded = true
-        const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid: qidNow() }))
-        return Effect.flatMap(conn.await(d), (o) => {
-          const err = outcomeError(o, conn, "DISCARD")
-          if (err) return Effect.fail(err)
-          summary = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
-          return Effect.void
+      /** The server's answer to a clean-up request, as metadata; fails with the error it carries. */
+      const answer = (wait: Effect.Effect<Outcome, Neo4jError>, name: string) =>
+        Effect.flatMap(wait, (o) => {
+          const err = outcomeError(o, conn, name)
+          if (err) {
+            deferred ??= err
+            return Effect.fail(err)
+          }
+          return Effect.succeed((o as { metadata: Readonly<Record<string, unknown>> }).metadata)
         })
-      })
+
+      /**
+       * Ends the result on the wire, dropping unread records: reads the batch in flight (its
+       * records dropped), then DISCARDs what the server still holds. An auto-commit query thus
+       * still commits (a RESET would roll it back) and its summary, with the bookmark, is read.
+       * `wait` is `settle` for clean-up (bounded) and `await` for a summary the user asked for.
+       * Interrupted, it leaves the connection busy: the pool cleans it in the background.
+       */
+      const discardRest = (wait: (p: Pending) => Effect.Effect<Outcome, Neo4jError>): Effect.Effect<void, Neo4jError> =>
+        Effect.suspend(() => {
+          raw = []
+          rawPos = 0
+          if (done && pullPending === undefined) return Effect.void
+          done = true
+          const inFlight = pullPending
+          pullPending = undefined
+          const more =
+            inFlight === undefined
+              ? Effect.succeed(true)
+              : Effect.map(answer(wait(skipRecords(inFlight)), "PULL"), (meta) => {
+                  if (meta.has_more === true) return true
+                  summary = meta
+                  return false
+                })
+          return Effect.flatMap(more, (more) => {
+            if (!more) return Effect.void
+            discarded = true
+            const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid: qidNow() }))
+            return Effect.map(answer(wait(d), "DISCARD"), (meta) => {
+              summary = meta
+            })
+          })
+        })
+
+      const stop: Effect.Effect<void, Neo4jError> = discardRest(conn.settle)
 
       const pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() =>
         rawPos < raw.length
@@ -220,7 +273,7 @@ export const run = (
             ? Effect.fail(Option.some(deferred))
             : done && pullPending === undefined
               ? Effect.fail(Option.none())
-              : Effect.matchEffect(readBatch, {
+              : Effect.matchEffect(readSome, {
                   onFailure: (e) => {
                     deferred ??= e
                     return rawPos < raw.length ? nextSlice : Effect.fail(Option.some(e))
@@ -235,7 +288,7 @@ export const run = (
         rawPos = 0
         done = true
         if (pullPending !== undefined) {
-          pullPending.onRecord = () => {}
+          dropRecords(pullPending)
           pullPending = undefined
         }
       }
@@ -252,12 +305,13 @@ export const run = (
 
       const summaryEffect: Effect.Effect<Readonly<Record<string, unknown>>, Neo4jError> = Effect.suspend(() => {
         if (summary !== undefined) return Effect.succeed(summary)
-        if (!done) {
+        if (!done || pullPending !== undefined) {
           // drop unread records: finish the batch in flight, then DISCARD the rest
           streamed = true
-          const finishBatch = pullPending ? readBatch : Effect.void
-          return Effect.flatMap(finishBatch, () => (done ? Effect.void : stop)).pipe(
-            Effect.flatMap(() => (summary !== undefined ? Effect.succeed(summary) : Effect.fail(new ResultConsumedError({ message: "the result ended without a summary" }))))
+          return Effect.flatMap(discardRest(conn.await), () =>
+            summary !== undefined
+              ? Effect.succeed(summary)
+              : Effect.fail(new ResultConsumedError({ message: "the result ended without a summary" }))
           )
         }
         return Effect.fail(deferred ?? new ResultConsumedError({ message: "the result failed or was reset before its summary" }))
@@ -272,6 +326,7 @@ export const run = (
         summary: summaryEffect,
         outcome: () => ({ hadRecords, discarded }),
         isDone: () => done && pullPending === undefined,
+        inFlight: () => pullPending !== undefined,
         exhausted: () => done && pullPending === undefined && rawPos >= raw.length && deferred === undefined,
         abandon
       })

@@ -6,15 +6,23 @@
  * connection:
  *
  * - DEFUNCT (socket gone, protocol violated): closed
- * - requests still in flight, a FAILED server state, or an interrupted lease: RESET, then idle;
- *   closed if the RESET fails
+ * - requests still in flight, a FAILED server state, or an interrupted lease: cleaned in the
+ *   background, in the pool's scope (RESET, bounded): the release returns at once, whatever the
+ *   server does; the connection keeps its slot until it is idle again (RESET answered) or closed
+ *   (RESET failed or unanswered)
  * - past its lifetime, or the pool is closed: closed
+ * - its server ended an authorization (`AuthorizationExpired`): this connection and every other
+ *   one of the pool opened before are closed (idle ones at once, leased ones on release), so
+ *   that the retry runs on a fresh connection, as the reference drivers do
  * - otherwise: back to the idle list
+ *
+ * Time is read from Effect's `Clock` (its synchronous form, once per lease), so that tests can
+ * drive lifetimes and liveness checks with `TestClock`.
  *
  * The pool is given its `connect` effect (it does not import the transport): tests and the
  * router supply their own.
  */
-import { Duration, Effect, Exit, Scope } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Option, Scope } from "effect"
 import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Connection } from "../connection/connection.js"
@@ -39,6 +47,8 @@ interface Entry {
   readonly connection: Connection
   readonly scope: Scope.CloseableScope
   readonly createdAt: number
+  /** the pool's generation when it opened: older ones are closed (AuthorizationExpired) */
+  readonly generation: number
   lastUsed: number
 }
 
@@ -59,13 +69,22 @@ export interface Pool {
   readonly idle: () => number
   /** Connections open right now (idle and leased). */
   readonly size: () => number
-  /** Closes every idle connection and refuses new leases; leased ones close on release. */
+  /**
+   * Closes every connection and refuses new leases. Work still running on a connection fails at
+   * once with a `ServiceUnavailableError` saying the driver was closed (not retriable).
+   */
   readonly close: Effect.Effect<void>
   /** Closes idle connections (the server went away). */
   readonly purge: Effect.Effect<void>
 }
 
 const closeEntry = (e: Entry) => Scope.close(e.scope, Exit.void)
+
+/** Whether a lease ended with `AuthorizationExpired`, or left its connection failed with it. */
+const authorizationExpired = (exit: Exit.Exit<unknown, unknown>, c: Connection): boolean =>
+  c.failure()?._tag === "AuthorizationExpiredError" ||
+  (Exit.isFailure(exit) &&
+    Option.exists(Cause.failureOption(exit.cause), (e) => (e as { _tag?: unknown })?._tag === "AuthorizationExpiredError"))
 
 /**
  * Makes a pool; closing the current scope closes every connection it opened.
@@ -74,6 +93,8 @@ const closeEntry = (e: Entry) => Scope.close(e.scope, Exit.void)
  */
 export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Scope> =>
   Effect.gen(function* () {
+    const clock = yield* Effect.clock
+    const now = () => clock.unsafeCurrentTimeMillis()
     // Slots: at most `maxSize` leases and acquisitions at a time. Counted here rather than with an
     // Effect Semaphore so that a lease of an idle connection is one synchronous step, with no
     // acquisition timeout to arm: `Effect.timeoutFail` forks a fiber and a timer, ~90 µs of CPU per
@@ -86,16 +107,20 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       if (next !== undefined) next()
       else held--
     }
-    const takeSlot: Effect.Effect<void> = Effect.suspend(() => {
+    const takeSlot: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
       if (held < options.maxSize) {
         held++
         return Effect.void
       }
-      return Effect.async<void>((resume) => {
+      return Effect.async<void, Neo4jError>((resume) => {
         let granted = false
         const wake = () => {
           granted = true
-          resume(Effect.void)
+          // the pool closed while this acquisition waited: it fails at once (its slot is passed on)
+          if (closed) {
+            releaseSlot()
+            resume(Effect.fail(closedError()))
+          } else resume(Effect.void)
         }
         waiting.push(wake)
         // interrupted while waiting (the acquisition timeout): leave the queue, or pass on a slot
@@ -111,10 +136,46 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     const all = new Set<Entry>()
     let leased = 0
     let closed = false
+    /** bumped when the server ends an authorization: entries of older generations are closed */
+    let generation = 0
+    /**
+     * Connections being cleaned in the background, and the fibers doing it: the pool's close lets
+     * them finish (each is bounded by the RESET's timeout), so that a RESET the server expects is
+     * not cut short by the driver's close.
+     */
+    const cleaning = new Set<Entry>()
+    const cleaners = new Set<Fiber.RuntimeFiber<void>>()
+    /** acquisitions waiting for a connection being cleaned (rather than opening one) */
+    let cleanWaiters: Array<() => void> = []
+    const cleaned = () => {
+      const ws = cleanWaiters
+      cleanWaiters = []
+      for (const w of ws) w()
+    }
+    /**
+     * Waits until a clean-up ends. The next lease takes a connection being cleaned once it is idle
+     * again rather than opening one (the session's next query goes on the same connection, as in
+     * the reference drivers, where the release itself waits for the RESET); each clean-up is
+     * bounded, and the acquisition timeout bounds the wait.
+     */
+    const soonIdle = () => {
+      if (cleaning.size > 0) return true
+      // a lease whose result finishes in the background (a reader that stopped early)
+      for (const e of all) if (e.connection.background.active()) return true
+      return false
+    }
+    const awaitCleaned = Effect.async<void>((resume) => {
+      const w = () => resume(Effect.void)
+      cleanWaiters.push(w)
+      return Effect.sync(() => {
+        cleanWaiters = cleanWaiters.filter((x) => x !== w)
+      })
+    })
     const lifetime = Duration.toMillis(options.maxLifetime)
     const liveness = options.livenessCheckTimeout ? Duration.toMillis(options.livenessCheckTimeout) : undefined
 
-    const expired = (e: Entry, now: number) => lifetime > 0 && now - e.createdAt >= lifetime
+    /** past its lifetime, or opened before the server ended an authorization */
+    const expired = (e: Entry, now: number) => (lifetime > 0 && now - e.createdAt >= lifetime) || e.generation < generation
 
     const discard = (e: Entry) =>
       Effect.suspend(() => {
@@ -131,8 +192,8 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
           yield* Scope.close(scope, exit)
           return yield* Effect.failCause(exit.cause)
         }
-        const now = Date.now()
-        const e: Entry = { connection: exit.value, scope, createdAt: now, lastUsed: now }
+        const t = now()
+        const e: Entry = { connection: exit.value, scope, createdAt: t, generation, lastUsed: t }
         all.add(e)
         return e
       })
@@ -140,11 +201,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
 
     /** An idle entry that is fit for use, or a new one. */
     const obtain: Effect.Effect<Entry, Neo4jError> = Effect.suspend(() => {
+      if (closed) return Effect.fail(closedError())
       const e = idle.pop()
-      if (e === undefined) return openEntry
-      const now = Date.now()
-      if (e.connection.isDefunct() || expired(e, now)) return Effect.zipRight(discard(e), obtain)
-      if (liveness !== undefined && now - e.lastUsed >= liveness) {
+      if (e === undefined) return soonIdle() ? Effect.zipRight(awaitCleaned, obtain) : openEntry
+      const t = now()
+      if (e.connection.isDefunct() || expired(e, t)) return Effect.zipRight(discard(e), obtain)
+      if (liveness !== undefined && t - e.lastUsed >= liveness) {
         return e.connection.reset.pipe(
           Effect.as(e),
           Effect.catchAll(() => Effect.zipRight(discard(e), obtain))
@@ -153,38 +215,85 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       return Effect.succeed(e)
     })
 
-    const release = (e: Entry, exit: Exit.Exit<unknown, unknown>) =>
+    /** Closes the idle connections opened before the server ended an authorization. */
+    const invalidate = () => {
+      generation++
+      const stale = idle.splice(0)
+      return Effect.forEach(stale, discard, { discard: true })
+    }
+
+    /**
+     * The slow path of a release; frees the slot itself. A connection that needs cleaning is
+     * cleaned in the background, in the pool's scope: the release (a finalizer of the caller's)
+     * returns at once, and the slot stays taken until the connection is idle again or closed.
+     */
+    const release = (e: Entry, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
       Effect.suspend(() => {
         leased--
         const c = e.connection
-        if (closed || c.isDefunct() || expired(e, Date.now())) return discard(e)
+        const revoked = authorizationExpired(exit, c) ? invalidate() : Effect.void
+        if (closed || c.isDefunct() || expired(e, now())) {
+          return Effect.ensuring(Effect.zipRight(revoked, discard(e)), Effect.sync(() => {
+            releaseSlot()
+            cleaned()
+          }))
+        }
         const dirty = Exit.isInterrupted(exit) || c.busy() || c.failure() !== undefined
-        const clean = dirty
-          ? // release runs in a finalizer (uninterruptible): the timeout can only end the RESET
-            // wait if the RESET itself is interruptible, else a silent server hangs the release
-            Effect.interruptible(c.reset).pipe(
-              Effect.timeout(Duration.seconds(10)),
-              Effect.as(true),
-              Effect.catchAll(() => Effect.succeed(false))
-            )
-          : Effect.succeed(true)
-        return Effect.flatMap(clean, (ok) => {
-          if (!ok || closed) return discard(e)
-          e.lastUsed = Date.now()
+        if (!dirty) {
+          e.lastUsed = now()
           idle.push(e)
-          return Effect.void
-        })
+          releaseSlot()
+          cleaned()
+          return revoked
+        }
+        // the RESET is bounded by the connection (it is closed when the server does not answer)
+        const clean = c.reset.pipe(
+          Effect.matchEffect({
+            onFailure: () => discard(e),
+            onSuccess: () => {
+              if (closed || expired(e, now())) return discard(e)
+              e.lastUsed = now()
+              idle.push(e)
+              return Effect.void
+            }
+          }),
+          Effect.ensuring(Effect.sync(releaseSlot)),
+          Effect.interruptible
+        )
+        cleaning.add(e)
+        return Effect.zipRight(
+          revoked,
+          Effect.flatMap(Effect.forkDaemon(Effect.ensuring(clean, Effect.sync(() => {
+            cleaning.delete(e)
+            cleaned()
+          }))), (fiber) =>
+            Effect.sync(() => {
+              cleaners.add(fiber)
+              fiber.addObserver(() => cleaners.delete(fiber))
+            })
+          )
+        )
       })
 
     const timeoutMs = Duration.toMillis(options.acquisitionTimeout)
+
+    const closedError = (during?: string) =>
+      new ServiceUnavailableError({
+        reason: "Closed",
+        address: options.address,
+        message: during === undefined
+          ? "the driver is closed: no new work is accepted"
+          : `the driver was closed ${during}: the work was cut off (not retried)`,
+        permanent: true
+      })
 
     /** Takes a slot and the last idle connection when both are there and it needs no check. */
     const readyIdle = (): Entry | undefined => {
       if (held >= options.maxSize || waiting.length > 0) return undefined
       const e = idle[idle.length - 1]
       if (e === undefined) return undefined
-      const now = Date.now()
-      if (e.connection.isDefunct() || expired(e, now) || (liveness !== undefined && now - e.lastUsed >= liveness)) {
+      const t = now()
+      if (e.connection.isDefunct() || expired(e, t) || (liveness !== undefined && t - e.lastUsed >= liveness)) {
         return undefined
       }
       held++
@@ -200,22 +309,23 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
           Effect.suspend(() => {
             // the usual case, a clean connection back to the idle list, in one synchronous step
             const c = entry.connection
-            const now = Date.now()
+            const t = now()
             if (
               !closed &&
-              !Exit.isInterrupted(exit) &&
+              exit._tag === "Success" &&
               !c.isDefunct() &&
               !c.busy() &&
               c.failure() === undefined &&
-              !expired(entry, now)
+              !expired(entry, t)
             ) {
               leased--
-              entry.lastUsed = now
+              entry.lastUsed = t
               idle.push(entry)
               releaseSlot()
+              if (cleanWaiters.length > 0) cleaned()
               return Effect.void
             }
-            return Effect.ensuring(release(entry, exit), Effect.sync(releaseSlot))
+            return release(entry, exit)
           })
         ),
         entry.connection
@@ -224,16 +334,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
 
     const acquireIn = (scope: Scope.Scope): Effect.Effect<Connection, Neo4jError> =>
       Effect.uninterruptibleMask((restore) => {
-        if (closed) {
-          return Effect.fail(
-            new ServiceUnavailableError({
-              reason: "Closed",
-              address: options.address,
-              message: "the driver is closed: no new work is accepted",
-              permanent: true
-            })
-          )
-        }
+        if (closed) return Effect.fail(closedError())
         // a free slot and an idle connection fit for use (no liveness RESET due): taken at once;
         // otherwise the timeout covers waiting for a slot and opening (or checking) a connection
         const ready = readyIdle()
@@ -262,10 +363,21 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
 
     const closeAll = Effect.suspend(() => {
       closed = true
+      const idleNow = new Set(idle)
       idle.length = 0
       const entries = [...all]
       all.clear()
-      return Effect.forEach(entries, closeEntry, { discard: true, concurrency: "unbounded" })
+      // work still running fails at once, saying why (a lease's connection, or one being cleaned)
+      // (but clean-up running in the background is let finish: it is bounded)
+      const settling = entries.filter((e) => !idleNow.has(e) && !cleaning.has(e))
+      return Effect.flatMap(Effect.forEach(settling, (e) => e.connection.background.await, { discard: true }), () => {
+        for (const e of settling) if (!idleNow.has(e)) e.connection.shutdown(closedError("while work was running on it"))
+        // acquisitions waiting for a slot fail at once too
+        for (const w of waiting.splice(0)) w()
+        return Effect.forEach([...cleaners], Fiber.await, { discard: true })
+      }).pipe(Effect.zipRight(
+        Effect.forEach(entries, closeEntry, { discard: true, concurrency: "unbounded" })
+      ))
     })
 
     yield* Effect.addFinalizer(() => closeAll)

@@ -3,7 +3,7 @@
  * and a "closed" switch that turns later reads into `ResultConsumedError` once the transaction
  * (or session) that owned the result has ended.
  */
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Exit, Fiber, Option, Stream } from "effect"
 import { ResultConsumedError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Neo4jRecord } from "../../Record.js"
@@ -29,6 +29,11 @@ export interface ManagedResult {
   readonly buffer: Effect.Effect<void, Neo4jError>
   /** Marks it closed: later reads fail with ResultConsumedError. */
   readonly close: () => void
+  /**
+   * When the result is being finished in the background (its reader stopped early): waits for
+   * that, with its exit. Undefined otherwise.
+   */
+  readonly finishing: () => Effect.Effect<Exit.Exit<void, Neo4jError>> | undefined
 }
 
 /**
@@ -69,7 +74,23 @@ export const make = (
   const unreadable = (): Neo4jError | undefined =>
     closed ? consumedError() : consumed ? consumedRead() : streamed ? alreadyRead() : undefined
 
-  const getSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
+  /**
+   * The early stop of a reader (a records stream that ended before its last record, a `list`
+   * interrupted) finishes the result in the background: reading the batch in flight and the
+   * DISCARD's answer waits for the server, and a Stream's finalizers run uninterruptibly in the
+   * channel's fiber (nothing, not even `Effect.timeout` around the consumer, can cut that wait
+   * short). Whatever needs the result's end (its summary, the session's next query, a commit)
+   * waits for this fiber, interruptibly.
+   */
+  let background: Fiber.RuntimeFiber<void, Neo4jError> | undefined
+  const afterBackground = <A>(effect: Effect.Effect<A, Neo4jError>): Effect.Effect<A, Neo4jError> =>
+    background === undefined ? effect : Effect.zipRight(Effect.exit(Fiber.join(background)), effect)
+
+  const getSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() =>
+    summary !== undefined ? Effect.succeed(summary) : afterBackground(readSummary)
+  )
+
+  const readSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
     if (summary !== undefined) return Effect.succeed(summary)
     if (closed) return Effect.fail(consumedError())
     return Effect.flatMap(cursor.summary, (meta) => {
@@ -90,12 +111,23 @@ export const make = (
     return getSummary
   })
 
-  // an early stop leaves the connection clean (DISCARD, or RESET when a batch was in flight);
-  // either way the result is then over: its summary (and bookmark) is recorded, or, after a
-  // RESET, there is none and `finish` has nothing left to raise
-  const finishStream = Effect.ignore(
-    Effect.suspend(() => (cursor.isDone() ? getSummary : Effect.zipRight(Effect.ignore(cursor.stop), getSummary)))
-  )
+  // a reader at the end: its summary (and bookmark) is recorded at once. One interrupted while a
+  // batch was in flight leaves the result as it is (the connection busy): the server is not waited
+  // for, and the RESET with which the pool cleans the connection ends the query. One that stopped
+  // early otherwise leaves the connection clean (the batch in flight read, the rest DISCARDed) in
+  // the background, then records the summary the same way (see `background`)
+  const finishStream = (exit: Exit.Exit<unknown, Neo4jError>) => Effect.suspend(() => {
+    if (cursor.isDone()) return Effect.ignore(getSummary)
+    if (background !== undefined) return Effect.void
+    if (Exit.isInterrupted(exit) && cursor.inFlight()) return Effect.sync(cursor.abandon)
+    return Effect.map(
+      Effect.forkDaemon(Effect.interruptible(Effect.asVoid(Effect.zipRight(Effect.ignore(cursor.stop), readSummary)))),
+      (fiber) => {
+        background = fiber
+        conn.background.add(fiber)
+      }
+    )
+  })
 
   /** the next records: those buffered first, then the cursor's next batch */
   const next: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() => {
@@ -110,7 +142,7 @@ export const make = (
     const error = unreadable()
     if (error) return Stream.fail(error)
     streamed = true
-    return Stream.repeatEffectChunkOption(next).pipe(Stream.tapError(seen), Stream.ensuring(finishStream))
+    return Stream.repeatEffectChunkOption(next).pipe(Stream.tapError(seen), Stream.ensuringWith(finishStream))
   })
 
   // the records stream, read to its end without a Stream: `Stream.runCollect` of a one-batch
@@ -130,7 +162,7 @@ export const make = (
         return buffered.length === 0 && cursor.exhausted() ? Effect.succeed(out) : loop
       }
     })
-    return Effect.ensuring(loop, finishStream)
+    return Effect.onExit(loop, finishStream)
   })
 
   /** Takes batches from the cursor into `buffered` until `enough` holds or the records end. */
@@ -167,7 +199,7 @@ export const make = (
     if (buffered.length > 0) return Effect.succeed(Option.some(buffered.shift()!))
     return Effect.matchEffect(cursor.pull, {
       onFailure: (e) =>
-        Option.isNone(e) ? Effect.as(finishStream, Option.none()) : Effect.zipRight(seen(e.value), Effect.fail(e.value)),
+        Option.isNone(e) ? Effect.as(finishStream(Exit.void), Option.none()) : Effect.zipRight(seen(e.value), Effect.fail(e.value)),
       onSuccess: (chunk) => {
         for (const r of chunk) buffered.push(r)
         return loop()
@@ -216,9 +248,10 @@ export const make = (
     },
     // a result whose failure its reader already got is finished: that failure is not raised again
     finish: Effect.suspend(() => (failed !== undefined ? Effect.void : Effect.asVoid(getSummary))),
-    buffer: Effect.catchAll(buffer, () => Effect.void),
+    buffer: Effect.catchAll(afterBackground(buffer), () => Effect.void),
     close: () => {
       closed = true
-    }
+    },
+    finishing: () => (background === undefined ? undefined : Effect.exit(Fiber.join(background)))
   }
 }

@@ -7,11 +7,13 @@ import { Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import type { Schedule } from "effect"
 import * as Bookmarks from "../../Bookmarks.js"
 import { retrying } from "../../RetryPolicy.js"
+import { ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
 import * as Msg from "../bolt/messages.js"
 import type { TxExtra } from "../bolt/messages.js"
+import { CLEANUP_TIMEOUT_MS } from "../connection/connection.js"
 import type { Connection, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
 import { acquireIn } from "../routing/router.js"
@@ -29,8 +31,8 @@ export interface SessionContext {
   readonly router: Router
   readonly fetchSize: number
   readonly defaultDatabase: string | undefined
-  /** replaces the default retry schedule of transaction functions; its input is each attempt's failure */
-  readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+  /** replaces the default retry schedule of transaction functions; its input is each attempt's retriable failure */
+  readonly retry: TransactionFunctionConfig["retry"]
   /** the default schedule's total budget */
   readonly maxRetryTime: Duration.Duration
   /** the user's `telemetryDisabled`: no TELEMETRY, whatever the server asks */
@@ -55,6 +57,17 @@ const sendTelemetry = (ctx: SessionContext, conn: Connection, telemetry: Telemet
   telemetry.done || ctx.telemetryDisabled || !conn.caps.telemetry || conn.hints["telemetry.enabled"] !== true
     ? undefined
     : conn.enqueue("TELEMETRY", (c) => Msg.telemetry(c, conn.caps, telemetry.api))
+
+/**
+ * Clean-up that waits for the server, in a finalizer: interruptible (the connection's waits are)
+ * and bounded, so that a scope's close never hangs on a silent server; what it leaves unanswered
+ * the pool cleans in the background.
+ */
+const cleanup = <A>(effect: Effect.Effect<A, Neo4jError>): Effect.Effect<A | void, Neo4jError> =>
+  Effect.timeoutFail(effect, {
+    duration: CLEANUP_TIMEOUT_MS,
+    onTimeout: () => new ServiceUnavailableError({ reason: "Timeout", message: `clean-up got no answer within ${CLEANUP_TIMEOUT_MS} ms` })
+  })
 
 interface Current {
   readonly lease: Scope.CloseableScope
@@ -151,7 +164,16 @@ export const makeIn = (
       const c = current
       if (c === undefined) return Effect.void
       current = undefined
-      return Effect.exit(c.managed.finish).pipe(
+      const finishing = c.managed.finishing()
+      if (finishing !== undefined) {
+        // its reader stopped early and the result is being finished in the background: the
+        // connection goes back once that is over, without holding up the close
+        c.managed.close()
+        return Effect.asVoid(Effect.forkDaemon(Effect.flatMap(finishing, (exit) => Scope.close(c.lease, exit))))
+      }
+      // bounded: a silent server never hangs the session's close (the connection, still busy, is
+      // then cleaned or closed by the pool in the background)
+      return Effect.exit(cleanup(c.managed.finish)).pipe(
         Effect.tap(() => Effect.sync(c.managed.close)),
         Effect.flatMap((exit) => Effect.zipRight(Scope.close(c.lease, exit), exit))
       )
@@ -259,7 +281,7 @@ export const makeIn = (
                 Effect.suspend(() => {
                   // TELEMETRY is acknowledged once its answer was read (with BEGIN's at the latest)
                   if (sentTelemetry?.outcome?._tag === "Success") telemetry.done = true
-                  const rollback = tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(tx.rollback) : Effect.void
+                  const rollback = tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(cleanup(tx.rollback)) : Effect.void
                   return Effect.zipRight(rollback, release(exit))
                 })
               ),
@@ -301,7 +323,12 @@ export const makeIn = (
           (scope, exit) => Scope.close(scope, exit)
         )
         const schedule = fnConfig?.retry ?? ctx.retry
-        return retrying(attempt, schedule ? { schedule } : { maxRetryTime: ctx.maxRetryTime })
+        // typed over Neo4jError, as users write it: `retrying` gives it only retriable failures,
+        // and the work's own errors only when they say `retriable: true` (documented on `retry`)
+        return retrying(
+          attempt,
+          schedule ? { schedule: schedule as Schedule.Schedule<unknown, E | Neo4jError> } : { maxRetryTime: ctx.maxRetryTime }
+        )
       }
 
     const session = {
@@ -309,7 +336,12 @@ export const makeIn = (
       beginTransaction,
       executeRead: transactionFunction("READ"),
       executeWrite: transactionFunction("WRITE"),
-      lastBookmarks: () => Effect.sync(() => own)
+      // a result stopped early gives its bookmark once its DISCARD is answered (in the background)
+      lastBookmarks: () =>
+        Effect.suspend(() => {
+          const finishing = current?.managed.finishing()
+          return finishing === undefined ? Effect.succeed(own) : Effect.zipRight(finishing, Effect.sync(() => own))
+        })
     } satisfies Session
     // Scope.addFinalizer, not Effect.addFinalizer: the latter diffs and patches the fiber's
     // FiberRefs around the finalizer, ~20 µs of CPU per session on the benchmark machine

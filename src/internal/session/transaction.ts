@@ -90,6 +90,12 @@ export const begin = (
             message: `the transaction was terminated by an earlier failure and can only be rolled back: ${failedWith.message}`
           }))
 
+  const interruptedReader = () =>
+    new ResultConsumedError({
+      message:
+        "the transaction was terminated: a result's reader was interrupted (or could not finish) while records were in flight, and the RESET that cleans the connection rolls the transaction back"
+    })
+
   /** Notes a failure of one of the transaction's requests: did it end the transaction on the server? */
   const noteFailure = (e: Neo4jError) => {
     if (failedWith !== undefined || (conn.failure() === undefined && !conn.isDefunct())) return
@@ -119,9 +125,10 @@ export const begin = (
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
       const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin)
       return Effect.flatMap(cursor, (c) => {
-        // a consumer that stops while a batch is in flight makes the cursor RESET the connection,
-        // and RESET ends the transaction on the server: end it here too, or the next RUN would go
-        // out outside any transaction (and be auto-committed). Stopped with a summary = DISCARD.
+        // a consumer that stops early: the cursor reads the batch in flight and DISCARDs the rest.
+        // When that does not end with a summary (the server did not answer in time), the pool's
+        // RESET will end the transaction on the server: end it here too, or the next RUN would go
+        // out outside any transaction (and be auto-committed).
         const stop = Effect.ensuring(
           c.stop,
           Effect.catchAll(Effect.asVoid(c.summary), (e) =>
@@ -137,10 +144,7 @@ export const begin = (
                       address: conn.address,
                       message: `the connection to ${conn.address} was lost during the transaction: nothing was committed`
                     })
-                  : new ResultConsumedError({
-                message:
-                  "the transaction was terminated: a result's consumer stopped while records were in flight, and the RESET that cleaned the connection rolled the transaction back"
-              })
+                  : interruptedReader()
             })
           )
         )
@@ -166,9 +170,17 @@ export const begin = (
           c.abandon()
           return Effect.void
         })
+        // a reader interrupted while records were in flight: nothing is waited for, the pool's
+        // RESET ends the transaction on the server once it ends here
+        const abandon = () => {
+          c.abandon()
+          if (!open) return
+          open = false
+          terminated = interruptedReader()
+        }
         const managed = ManagedResult.make(
           conn,
-          { ...c, pull, summary, stop: stopOrAbandon },
+          { ...c, pull, summary, stop: stopOrAbandon, abandon },
           { text: query, parameters },
           () => Effect.void
         )

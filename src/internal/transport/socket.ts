@@ -71,6 +71,13 @@ export interface ByteSocket {
    * times out.
    */
   readonly setReadTimeout: (ms: number) => void
+  /** How many received bytes are buffered, unread. */
+  readonly buffered: () => number
+  /**
+   * Registers `f`, called when bytes arrive while nobody waits for them (`readable` has no
+   * waiter): the connection tells an idle connection's stray message from an awaited answer.
+   */
+  readonly onIdleData: (f: () => void) => void
 }
 
 
@@ -164,6 +171,7 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
   let ended = false
   let failure: ServiceUnavailableError | undefined
   const waiters = new Set<() => void>()
+  let idleData: (() => void) | undefined
   const wake = () => {
     if (waiters.size === 0) return
     const ws = [...waiters]
@@ -197,7 +205,10 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
       })
     })
   })
-  sock.on("readable", wake)
+  sock.on("readable", () => {
+    if (waiters.size === 0) idleData?.()
+    else wake()
+  })
   sock.on("end", () => {
     ended = true
     wake()
@@ -270,6 +281,10 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     isClosed: () => sock.destroyed || ended || failure !== undefined,
     setReadTimeout: (ms) => {
       readTimeoutMs = ms
+    },
+    buffered: () => sock.readableLength,
+    onIdleData: (f) => {
+      idleData = f
     }
   }
 }

@@ -299,6 +299,40 @@ ${stray}?: GOODBYE
   }
 })
 
+describe("NOOP chunks are no stray message", () => {
+  it.scopedLive("NOOPs with the answer and on an idle connection: the next query runs on the same connection", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}C: RUN "RETURN 1 AS x" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+   RECORD [1]
+   SUCCESS {"type": "r"}
+   <NOOP>
+   <SLEEP 100>
+   <NOOP>
+C: RUN "RETURN 2 AS x" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+   RECORD [2]
+   SUCCESS {"type": "r"}
+?: GOODBYE
+`
+      })
+      yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const run = (x: number) =>
+            Effect.scoped(Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run(`RETURN ${x} AS x`), (r) => r.list)))
+          expect(xs(yield* run(1))).toEqual([1])
+          yield* realSleep(200)
+          expect(xs(yield* run(2))).toEqual([2])
+        })
+      )
+      yield* stub.verify
+      expect(yield* stub.connectionCount).toBe(1)
+    }), 5000)
+})
+
 describe("work cut off by the driver's close (item 7)", () => {
   const stalled = `${HEAD}C: BEGIN {}\nC: RUN "RETURN 1 AS x" {} {}\nC: PULL {"n": 1000}\nS: SUCCESS {}\nS: <STALL>\n`
   const stalledRun = `${HEAD}C: RUN "RETURN 1 AS x" {} {}\nC: PULL {"n": 1000}\nS: <STALL>\n`

@@ -6,14 +6,14 @@
  * and reused.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Fiber, Layer, Schedule, Stream } from "effect"
+import { Chunk, Duration, Effect, Fiber, Layer, Schedule, Stream, TestClock } from "effect"
 import * as Auth from "../../src/Auth.js"
 import * as Connection from "../../src/internal/connection/connection.js"
 import { run } from "../../src/internal/connection/result.js"
 import * as Pool from "../../src/internal/pool/pool.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import { StubServer } from "../../src/testing/index.js"
-import { connectOptions, HEAD, withDriver } from "../support.js"
+import { connectOptions, HEAD, realSleep, withDriver } from "../support.js"
 
 const IDLE = `${HEAD}?: GOODBYE
 `
@@ -205,19 +205,21 @@ describe("acquisition timeout", () => {
 })
 
 describe("max lifetime", () => {
-  it.scopedLive("an idle connection past its lifetime is closed with GOODBYE and replaced", () =>
+  // the pool reads Effect's Clock: lifetimes and idle thresholds are driven by TestClock here
+  it.scoped("an idle connection past its lifetime is closed with GOODBYE and replaced", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({ script: IDLE })
       yield* Effect.scoped(
         Effect.gen(function* () {
-          const pool = yield* makePool(stub, { maxLifetime: Duration.millis(100) })
+          const pool = yield* makePool(stub, { maxLifetime: Duration.minutes(10) })
           expect(yield* lease(pool, (c) => Effect.succeed(c.connectionId))).toBe("bolt-1")
+          yield* TestClock.adjust("9 minutes")
           // still young: reused
           expect(yield* lease(pool, (c) => Effect.succeed(c.connectionId))).toBe("bolt-1")
-          yield* Effect.sleep("150 millis")
+          yield* TestClock.adjust("1 minute")
           expect(yield* lease(pool, (c) => Effect.succeed(c.connectionId))).toBe("bolt-2")
           expect(pool.size()).toBe(1)
-          yield* Effect.sleep("30 millis")
+          yield* realSleep(30)
           const [first] = yield* stub.connections
           expect(first!.open).toBe(false)
           expect(yield* namesOf(stub, 1)).toEqual(["HELLO", "LOGON", "GOODBYE"])
@@ -228,15 +230,15 @@ describe("max lifetime", () => {
     })
   )
 
-  it.scopedLive("a lease that outlives the lifetime is closed on release, not put back", () =>
+  it.scoped("a lease that outlives the lifetime is closed on release, not put back", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({ script: IDLE })
       yield* Effect.scoped(
         Effect.gen(function* () {
-          const pool = yield* makePool(stub, { maxLifetime: Duration.millis(50) })
-          yield* lease(pool, () => Effect.sleep("80 millis"))
+          const pool = yield* makePool(stub, { maxLifetime: Duration.minutes(10) })
+          yield* lease(pool, () => TestClock.adjust("10 minutes"))
           expect(pool.size()).toBe(0)
-          yield* Effect.sleep("30 millis")
+          yield* realSleep(30)
           expect(yield* namesOf(stub, 1)).toEqual(["HELLO", "LOGON", "GOODBYE"])
         })
       )
@@ -270,16 +272,17 @@ ${query(2)}?: GOODBYE
     })
   )
 
-  it.scopedLive("a threshold: RESET only after the connection was idle that long", () =>
+  it.scoped("a threshold: RESET only after the connection was idle that long", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({ script: `${HEAD}C: RESET\nS: SUCCESS {}\n?: GOODBYE\n` })
       yield* Effect.scoped(
         Effect.gen(function* () {
-          const pool = yield* makePool(stub, { livenessCheckTimeout: Duration.millis(100) })
+          const pool = yield* makePool(stub, { livenessCheckTimeout: Duration.minutes(1) })
           yield* touch(pool)
+          yield* TestClock.adjust("59 seconds")
           yield* touch(pool)
           expect(yield* namesOf(stub)).toEqual(["HELLO", "LOGON"])
-          yield* Effect.sleep("150 millis")
+          yield* TestClock.adjust("1 minute")
           yield* touch(pool)
           expect(yield* namesOf(stub)).toEqual(["HELLO", "LOGON", "RESET"])
         })

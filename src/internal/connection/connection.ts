@@ -339,16 +339,28 @@ const makeConnection = (
    * when released). The outcome just read stands: the request was answered before the stray came.
    */
   const answeredAll = (): undefined => {
-    if (queue.length === 0 && (inboxPos < inbox.length || socket.buffered() > 0)) unsolicited()
+    if (queue.length === 0) checkUnsolicited()
     return undefined
   }
 
-  const unsolicited = () =>
-    die(new ProtocolError({ message: `the server at ${address} sent a message that answers no request: the connection is closed` }))
+  /**
+   * With nothing asked: any message received is a stray one. The bytes already received are taken
+   * in (NOOP chunks, the keep-alive servers may send in any state, are no message).
+   */
+  const checkUnsolicited = () => {
+    if (defunct !== undefined) return
+    if (inboxPos >= inbox.length && socket.buffered() > 0) {
+      const bytes = socket.readNow()
+      if (bytes === null || bytes === undefined || takeInbox(bytes) !== undefined) return
+    }
+    if (inboxPos < inbox.length) {
+      die(new ProtocolError({ message: `the server at ${address} sent a message that answers no request: the connection is closed` }))
+    }
+  }
 
   // bytes that arrive while nothing is asked (the connection idle in the pool) answer nothing either
   socket.onIdleData(() => {
-    if (queue.length === 0 && defunct === undefined && socket.buffered() > 0) unsolicited()
+    if (queue.length === 0) checkUnsolicited()
   })
 
   const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {

@@ -80,6 +80,12 @@ export interface Pool {
 
 const closeEntry = (e: Entry) => Scope.close(e.scope, Exit.void)
 
+/**
+ * How long an acquisition waits for a connection about to come back clean (its RESET or DISCARD
+ * answered) before it opens one: a server answers those in milliseconds.
+ */
+const CLEANED_GRACE = Duration.seconds(1)
+
 /** Whether a lease ended with `AuthorizationExpired`, or left its connection failed with it. */
 const authorizationExpired = (exit: Exit.Exit<unknown, unknown>, c: Connection): boolean =>
   c.failure()?._tag === "AuthorizationExpiredError" ||
@@ -158,11 +164,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
      * the reference drivers, where the release itself waits for the RESET); each clean-up is
      * bounded, and the acquisition timeout bounds the wait.
      */
+    /** how many connections are about to come back: being cleaned, or leased to a result finishing in the background */
     const soonIdle = () => {
-      if (cleaning.size > 0) return true
-      // a lease whose result finishes in the background (a reader that stopped early)
-      for (const e of all) if (e.connection.background.active()) return true
-      return false
+      let n = cleaning.size
+      if (n === all.size) return n
+      for (const e of all) if (!cleaning.has(e) && e.connection.background.active()) n++
+      return n
     }
     const awaitCleaned = Effect.async<void>((resume) => {
       const w = () => resume(Effect.void)
@@ -200,10 +207,16 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     )
 
     /** An idle entry that is fit for use, or a new one. */
-    const obtain: Effect.Effect<Entry, Neo4jError> = Effect.suspend(() => {
+    const obtain: Effect.Effect<Entry, Neo4jError> = Effect.suspend(() => obtainOrWait(true))
+    const obtainOrWait = (mayWait: boolean): Effect.Effect<Entry, Neo4jError> => Effect.suspend(() => {
       if (closed) return Effect.fail(closedError())
       const e = idle.pop()
-      if (e === undefined) return soonIdle() ? Effect.zipRight(awaitCleaned, obtain) : openEntry
+      if (e === undefined) {
+        // one waiter per connection about to come back, each for a short grace at most: a slow
+        // clean-up never holds up new work for long (a connection is opened instead)
+        if (!mayWait || cleanWaiters.length >= soonIdle()) return openEntry
+        return Effect.zipRight(Effect.ignore(Effect.timeout(awaitCleaned, CLEANED_GRACE)), obtainOrWait(false))
+      }
       const t = now()
       if (e.connection.isDefunct() || expired(e, t)) return Effect.zipRight(discard(e), obtain)
       if (liveness !== undefined && t - e.lastUsed >= liveness) {

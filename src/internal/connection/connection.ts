@@ -319,6 +319,11 @@ const makeConnection = (
         head.outcome = response
         return answeredAll()
       case "Ignored":
+        // a server IGNOREs requests after a FAILURE, or those a RESET interrupted: any other
+        // IGNORED is a protocol violation, and the connection is not to be trusted (nor reused)
+        if (failed === undefined && !queue.some((p) => p.name === "RESET")) {
+          return die(new ProtocolError({ message: `the server at ${address} ignored ${head.name} though no request had failed` }))
+        }
         queue.shift()
         head.outcome = response
         return answeredAll()

@@ -98,12 +98,8 @@ export class Point implements Equal.Equal {
  * @since 0.1.0
  * @category constructors
  */
-export const makePoint = (
-  srid: number,
-  x: number,
-  y: number,
-  z?: number | undefined
-): Either.Either<Point, InvalidParameterError> => attempt(() => new Point(srid, x, y, z))
+export const makePoint = (...args: ConstructorParameters<typeof Point>): Either.Either<Point, InvalidParameterError> =>
+  attempt(() => new Point(...args))
 
 /**
  * A 2D point in WGS-84 (SRID 4326).

@@ -813,8 +813,9 @@ export class Duration implements Equal.Equal {
  * @since 0.1.0
  * @category constructors
  */
-export const makeDate = (year: number, month: number, day: number): Either.Either<Date, InvalidParameterError> =>
-  attempt(() => new Date(year, month, day))
+export const makeDate = (
+  ...args: ConstructorParameters<typeof Date>
+): Either.Either<Date, InvalidParameterError> => attempt(() => new Date(...args))
 
 /**
  * A `LocalTime`, or an `InvalidParameterError` for an invalid time.
@@ -827,11 +828,8 @@ export const makeDate = (year: number, month: number, day: number): Either.Eithe
  * @category constructors
  */
 export const makeLocalTime = (
-  hour: number,
-  minute: number,
-  second: number,
-  nanosecond: number
-): Either.Either<LocalTime, InvalidParameterError> => attempt(() => new LocalTime(hour, minute, second, nanosecond))
+  ...args: ConstructorParameters<typeof LocalTime>
+): Either.Either<LocalTime, InvalidParameterError> => attempt(() => new LocalTime(...args))
 
 /**
  * A `Time`, or an `InvalidParameterError` for an invalid time or offset.
@@ -844,13 +842,8 @@ export const makeLocalTime = (
  * @category constructors
  */
 export const makeTime = (
-  hour: number,
-  minute: number,
-  second: number,
-  nanosecond: number,
-  timeZoneOffsetSeconds: number
-): Either.Either<Time, InvalidParameterError> =>
-  attempt(() => new Time(hour, minute, second, nanosecond, timeZoneOffsetSeconds))
+  ...args: ConstructorParameters<typeof Time>
+): Either.Either<Time, InvalidParameterError> => attempt(() => new Time(...args))
 
 /**
  * A `LocalDateTime`, or an `InvalidParameterError` for an invalid date or time.
@@ -863,15 +856,8 @@ export const makeTime = (
  * @category constructors
  */
 export const makeLocalDateTime = (
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  nanosecond: number
-): Either.Either<LocalDateTime, InvalidParameterError> =>
-  attempt(() => new LocalDateTime(year, month, day, hour, minute, second, nanosecond))
+  ...args: ConstructorParameters<typeof LocalDateTime>
+): Either.Either<LocalDateTime, InvalidParameterError> => attempt(() => new LocalDateTime(...args))
 
 /**
  * A `DateTime`, or an `InvalidParameterError` for invalid fields, an unknown zone id, or neither
@@ -888,17 +874,8 @@ export const makeLocalDateTime = (
  * @category constructors
  */
 export const makeDateTime = (
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  nanosecond: number,
-  timeZoneOffsetSeconds?: number | undefined,
-  timeZoneId?: string | undefined
-): Either.Either<DateTime, InvalidParameterError> =>
-  attempt(() => new DateTime(year, month, day, hour, minute, second, nanosecond, timeZoneOffsetSeconds, timeZoneId))
+  ...args: ConstructorParameters<typeof DateTime>
+): Either.Either<DateTime, InvalidParameterError> => attempt(() => new DateTime(...args))
 
 /**
  * A `Duration`, or an `InvalidParameterError` for a field that is not an integer.
@@ -911,11 +888,8 @@ export const makeDateTime = (
  * @category constructors
  */
 export const makeDuration = (
-  months: number | bigint,
-  days: number | bigint,
-  seconds: number | bigint,
-  nanoseconds: number | bigint
-): Either.Either<Duration, InvalidParameterError> => attempt(() => new Duration(months, days, seconds, nanoseconds))
+  ...args: ConstructorParameters<typeof Duration>
+): Either.Either<Duration, InvalidParameterError> => attempt(() => new Duration(...args))
 
 /**
  * Makes a throwing constructor (one of the `from...` statics) return an `Either` instead: `Left`

@@ -30,6 +30,18 @@ S: SUCCESS {"fields": ["x"]}
 
 const xs = (records: Chunk.Chunk<{ get: (k: string) => unknown }>) => Chunk.toArray(records).map((r) => r.get("x"))
 
+/** `RETURN x AS x` in a session of its own, its records read */
+const sessionList = (driver: Neo4jDriver, x: number) =>
+  Effect.scoped(Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run(`RETURN ${x} AS x`), (r) => r.list)))
+
+/** `RETURN 1`, a pause, then `RETURN 2`, each with its own answer */
+const oneThenTwo = (driver: Neo4jDriver) =>
+  Effect.gen(function* () {
+    expect(xs(yield* sessionList(driver, 1))).toEqual([1])
+    yield* realSleep(200)
+    expect(xs(yield* sessionList(driver, 2))).toEqual([2])
+  })
+
 describe("an early stop never hangs on a silent server (item 1)", () => {
   it.scopedLive("Stream.take(1) with a silent DISCARD and no timeout: returns at once, the connection is closed at the clean-up bound", () =>
     Effect.gen(function* () {
@@ -79,7 +91,7 @@ const SILENT_TX = `${HEAD}C: BEGIN {}\nC: RUN "RETURN 1 AS x" {} {}\nC: PULL {"n
 
 const ways: ReadonlyArray<readonly [string, string, (d: Neo4jDriver) => Effect.Effect<unknown, unknown>]> = [
   ["executeQuery", SILENT_TX, (d) => d.executeQuery("RETURN 1 AS x")],
-  ["session.run", SILENT_RUN, (d) => Effect.scoped(Effect.flatMap(d.session(), (s) => Effect.flatMap(s.run("RETURN 1 AS x"), (r) => r.list)))],
+  ["session.run", SILENT_RUN, (d) => sessionList(d, 1)],
   [
     "an explicit transaction",
     SILENT_TX,
@@ -135,7 +147,7 @@ describe("interruption returns at once on an unresponsive server (item 2)", () =
       yield* withDriver(stub, (driver) =>
         Effect.gen(function* () {
           const fiber = yield* Effect.fork(
-            Effect.scoped(Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run("RETURN 1 AS x"), (r) => r.list)))
+            sessionList(driver, 1)
           )
           yield* realSleep(100)
           const { ms } = yield* timed(Fiber.interrupt(fiber))
@@ -168,9 +180,7 @@ S: SUCCESS {"fields": ["x"]}
       })
       yield* withDriver(stub, (driver) =>
         Effect.gen(function* () {
-          const first = yield* Effect.scoped(
-            Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run("RETURN 1 AS x"), (r) => r.list))
-          ).pipe(Effect.timeout("100 millis"), Effect.exit)
+          const first = yield* sessionList(driver, 1).pipe(Effect.timeout("100 millis"), Effect.exit)
           expect(Exit.isFailure(first)).toBe(true)
           // the session's next query waits for the connection being cleaned rather than opening one
           const s = yield* driver.session()
@@ -282,15 +292,7 @@ ${stray}?: GOODBYE
     it.scopedLive(`an unsolicited SUCCESS ${when}: the next query runs on a new connection, with its own answer`, () =>
       Effect.gen(function* () {
         const stub = yield* StubServer.make({ scripts: [answered(1, stray), answered(2, "")] })
-        yield* withDriver(stub, (driver) =>
-          Effect.gen(function* () {
-            const run = (x: number) =>
-              Effect.scoped(Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run(`RETURN ${x} AS x`), (r) => r.list)))
-            expect(xs(yield* run(1))).toEqual([1])
-            yield* realSleep(200)
-            expect(xs(yield* run(2))).toEqual([2])
-          })
-        )
+        yield* withDriver(stub, oneThenTwo)
         yield* stub.verify
         expect(yield* stub.connectionCount).toBe(2)
         // the first connection was closed for its stray message, without GOODBYE
@@ -319,15 +321,7 @@ S: SUCCESS {"fields": ["x"]}
 ?: GOODBYE
 `
       })
-      yield* withDriver(stub, (driver) =>
-        Effect.gen(function* () {
-          const run = (x: number) =>
-            Effect.scoped(Effect.flatMap(driver.session(), (s) => Effect.flatMap(s.run(`RETURN ${x} AS x`), (r) => r.list)))
-          expect(xs(yield* run(1))).toEqual([1])
-          yield* realSleep(200)
-          expect(xs(yield* run(2))).toEqual([2])
-        })
-      )
+      yield* withDriver(stub, oneThenTwo)
       yield* stub.verify
       expect(yield* stub.connectionCount).toBe(1)
     }), 5000)
@@ -338,7 +332,7 @@ describe("work cut off by the driver's close (item 7)", () => {
   const stalledRun = `${HEAD}C: RUN "RETURN 1 AS x" {} {}\nC: PULL {"n": 1000}\nS: <STALL>\n`
   for (const [name, script, work] of [
     ["executeQuery", stalled, (d: Neo4jDriver): Effect.Effect<unknown, unknown> => d.executeQuery("RETURN 1 AS x")],
-    ["session.run", stalledRun, (d: Neo4jDriver) => Effect.scoped(Effect.flatMap(d.session(), (s) => Effect.flatMap(s.run("RETURN 1 AS x"), (r) => r.list)))]
+    ["session.run", stalledRun, (d: Neo4jDriver) => sessionList(d, 1)]
   ] as const) {
     it.scopedLive(`${name}: fails at once, not retried, saying the driver was closed`, () =>
       Effect.gen(function* () {

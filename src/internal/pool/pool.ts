@@ -7,7 +7,7 @@
  *
  * - DEFUNCT (socket gone, protocol violated): closed
  * - requests still in flight, a FAILED server state, or an interrupted lease: cleaned in the
- *   background, in the pool's scope (RESET, bounded): the release returns at once, whatever the
+ *   background (RESET, bounded; the pool's close lets it finish): the release returns at once, whatever the
  *   server does; the connection keeps its slot until it is idle again (RESET answered) or closed
  *   (RESET failed or unanswered)
  * - past its lifetime, or the pool is closed: closed
@@ -237,8 +237,9 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
 
     /**
      * The slow path of a release; frees the slot itself. A connection that needs cleaning is
-     * cleaned in the background, in the pool's scope: the release (a finalizer of the caller's)
-     * returns at once, and the slot stays taken until the connection is idle again or closed.
+     * cleaned in the background (a fiber the pool's close waits for): the release (a finalizer of
+     * the caller's) returns at once, and the slot stays taken until the connection is idle again
+     * or closed.
      */
     const release = (e: Entry, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
       Effect.suspend(() => {

@@ -18,10 +18,10 @@ C: RUN "CREATE (p:Person {name: $name}) RETURN p.name AS name" {"name": "Ada"} {
 C: PULL {"n": 1000}
 S: SUCCESS {}`
 
-/** An attempt that fails with a transient error; the driver then resets the connection. */
+/** An attempt that fails with a transient error (the 5.7+ FAILURE: `neo4j_code` and the GQL fields); the driver then resets the connection. */
 const transientFailure = `{{
 ${createAda}
-   FAILURE {"code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)"}
+   FAILURE {"neo4j_code": "Neo.TransientError.Transaction.DeadlockDetected", "message": "Deadlock detected (scripted)", "gql_status": "50N05", "description": "error: general processing exception - deadlock detected. Deadlock detected while trying to acquire locks. See log for more details.", "diagnostic_record": {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/", "_classification": "TRANSIENT_ERROR"}}
    IGNORED
 C: RESET
 S: SUCCESS {}

@@ -83,6 +83,12 @@
  * `SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-<connection number>"}`, GOODBYE
  * nothing, anything else `SUCCESS {}`. After GOODBYE any further client message is a deviation.
  *
+ * Server lines should be what a real server of the negotiated version sends: by default the stub
+ * reports as deviations a FAILURE with `code` and no `neo4j_code` on Bolt 5.7+ (write
+ * `neo4j_code`, `message`, `gql_status`, `description`, `diagnostic_record`), a SUCCESS with
+ * `notifications` on 5.6+ (write `statuses`), and a RECORD while the request being answered is not
+ * a PULL (see `faithful` in `StubServer`).
+ *
  * `<STREAM records=N fields=[...] record=[...] summary={...}>`: with `fields`, first sends
  * `SUCCESS {"fields": [...]}` (the RUN reply). Then each `PULL {"n": k}` gets the next k records
  * (all for -1) and `SUCCESS {"has_more": true}`, or the `summary` map (default `{}`) once the

@@ -34,6 +34,20 @@
  * loudly; a test that expects a deviation calls `verify` itself (`Effect.flip`) and asserts on
  * it, which marks it reported. Pass `verifyOnClose: false` to turn the check on close off.
  *
+ * Faithfulness. A test against a script that makes the stub send what no real server would send
+ * proves nothing, so by default the stub also checks each message it sends against the Bolt
+ * version negotiated on that connection, and `verify` reports (and fails on) every message no
+ * real server of that version sends, once per rule and connection, marked `unfaithful`:
+ *
+ * - FAILURE with `code` and no `neo4j_code` on 5.7+ (5.7+ sends `neo4j_code`, `message`,
+ *   `gql_status`, `description`, `diagnostic_record`; neo4j-driver reads `code` there as `N/A`);
+ * - SUCCESS with `notifications` on 5.6+ (5.6+ sends `statuses`);
+ * - RECORD while the request being answered is not a PULL (each request but GOODBYE gets one
+ *   summary, in order: after RUN and PULL, SUCCESS answers RUN, then the RECORDs answer PULL).
+ *
+ * Such a message is still sent and the connection goes on. A test that sends one on purpose (a
+ * pre-5.7 FAILURE on 5.7, say) passes `faithful: false`.
+ *
  * Scripts: `script` plays one script on every connection; `scripts` gives one script per
  * connection in the order they are accepted (a connection beyond the list is a deviation, and so
  * is a script never used).
@@ -77,6 +91,11 @@ export interface Deviation {
   readonly connection: number | undefined
   /** script number in `scripts` (1-based), or 1 for a repeated `script` */
   readonly script: number | undefined
+  /**
+   * the client followed the script, but the script made the stub send a message no real server
+   * of the negotiated version sends (see `faithful` in `StubServerOptions`); the connection went on
+   */
+  readonly unfaithful: boolean
   readonly reason: string
   readonly expected: ReadonlyArray<string>
   readonly received: string
@@ -161,6 +180,12 @@ export interface StubServerOptions {
   readonly verifyTimeout?: number | undefined
   /** the port to listen on (default 0: any free port); with `freePorts`, scripts can name each other's addresses */
   readonly port?: number | undefined
+  /**
+   * check that what the scripts make the stub send is what a real server of the negotiated
+   * version sends, and report the rest as deviations (default true); `false` for a test that
+   * sends something odd on purpose (see "Faithfulness" above)
+   */
+  readonly faithful?: boolean | undefined
 }
 
 /**
@@ -186,7 +211,7 @@ export interface StubServer {
   readonly connections: Effect.Effect<ReadonlyArray<ConnectionLog>>
   /** the messages received by one connection (1-based), or by all in connection order */
   readonly received: (connection?: number) => Effect.Effect<ReadonlyArray<ReceivedMessage>>
-  /** every deviation so far, reported or not */
+  /** every deviation so far, reported or not (unfaithful messages included, unless `faithful: false`) */
   readonly deviations: Effect.Effect<ReadonlyArray<Deviation>>
   /** TLS handshakes that failed (for example a client that rejected the certificate) */
   readonly tlsErrors: Effect.Effect<ReadonlyArray<string>>
@@ -233,7 +258,7 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
       secure = { key: typeof key === "string" ? key : Buffer.from(key), cert: typeof cert === "string" ? cert : Buffer.from(cert) }
     }
 
-    const ledger = new Ledger(repeated, list)
+    const ledger = new Ledger(repeated, list, options.faithful ?? true)
     const tlsErrors: Array<string> = []
     const sockets = new Set<net.Socket>()
 

@@ -322,10 +322,9 @@ C: PULL {"n": 1000}
 S: SUCCESS {"fields": [], "t_first": 7, "db": "people"}
    SUCCESS {"type": "w", "t_last": 11, "db": "people", "bookmark": "FB:1",
             "stats": {"nodes-created": 1, "properties-set": 1, "labels-added": 1},
-            "notifications": [{"code": "Neo.ClientNotification.Statement.CartesianProduct", "title": "cartesian",
-                               "description": "a cartesian product", "severity": "WARNING", "category": "PERFORMANCE",
-                               "position": {"offset": 9, "line": 1, "column": 10}}],
             "statuses": [{"gql_status": "03N90", "status_description": "info: cartesian product",
+                          "neo4j_code": "Neo.ClientNotification.Statement.CartesianProduct", "title": "cartesian",
+                          "description": "a cartesian product",
                           "diagnostic_record": {"_classification": "PERFORMANCE", "_severity": "WARNING",
                                                 "_position": {"offset": 9, "line": 1, "column": 10}, "OPERATION": ""}}]}
 C: RUN "EXPLAIN MATCH (n) RETURN n" {} {"bookmarks": ["FB:1"], "db": "people"}

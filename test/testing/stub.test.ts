@@ -564,11 +564,14 @@ describe("StubServer conversations", () => {
         script: StubScript.text`
           !: BOLT 5.4
           C: RUN *string {"s": "a\"b"} {}
-          S: RECORD ["${big}"]
+          C: PULL {"n": -1}
+          S: SUCCESS {"fields": ["s"]}
+             RECORD ["${big}"]
         `
       })
       const { c } = yield* open(stub)
-      yield* send(c, frame("RUN", "y".repeat(70_000), { s: `a"b` }, {}))
+      yield* send(c, frame("RUN", "y".repeat(70_000), { s: `a"b` }, {}), frame("PULL", { n: -1 }))
+      yield* next(c)
       const rec = yield* next(c)
       expect((rec.fields[0] as Array<string>)[0]).toHaveLength(100_000)
       yield* Effect.promise(() => c.close())
@@ -975,3 +978,159 @@ describe("StubScript text format", () => {
   })
 })
 
+
+describe("StubServer faithfulness to the negotiated version", () => {
+  const failureScript = (version: string, failure: string) => `
+!: BOLT ${version}
+A: HELLO
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: FAILURE ${failure}
+   IGNORED
+`
+  const CODE = `{"code": "Neo.ClientError.Statement.SyntaxError", "message": "bad"}`
+  const NEO4J_CODE = `{"neo4j_code": "Neo.ClientError.Statement.SyntaxError", "message": "bad", "gql_status": "42001", ` +
+    `"description": "error: syntax error or access rule violation - invalid syntax", "diagnostic_record": {"_classification": "CLIENT_ERROR"}}`
+
+  /** HELLO, then RUN and PULL pipelined; reads the two answers and closes. */
+  const failingQuery = (stub: StubServer.StubServer) =>
+    Effect.gen(function*() {
+      const { c } = yield* open(stub)
+      yield* runQuery(c)
+      const answers = [yield* next(c), yield* next(c)]
+      yield* Effect.promise(() => c.close())
+      return answers.map((m) => m.signature)
+    })
+
+  it.scopedLive("FAILURE with `code` on 5.7+ is reported by verify; the connection goes on", () =>
+    Effect.gen(function*() {
+      const stub = yield* StubServer.make({ script: failureScript("5.8", CODE) })
+      expect(yield* failingQuery(stub)).toEqual([0x7f, 0x7e])
+      const err = yield* verifyError(stub)
+      expect(err.deviations).toHaveLength(1)
+      const d = err.deviations[0]!
+      expect(d.unfaithful).toBe(true)
+      expect(d.connection).toBe(1)
+      expect(d.reason).toContain(`unfaithful to Bolt 5.8: a 5.7+ server sends FAILURE with "neo4j_code"`)
+      expect(err.message).toContain(`  received: S: FAILURE ${CODE}`)
+      expect(d.expected[0]).toContain(`"neo4j_code"`)
+      // reported once
+      yield* stub.verify
+    }))
+
+  it.scopedLive("FAILURE with `code` before 5.7, and with `neo4j_code` on 5.7+, are faithful", () =>
+    Effect.gen(function*() {
+      for (const [version, failure] of [["5.6", CODE], ["5.7", NEO4J_CODE], ["5.8", NEO4J_CODE]] as const) {
+        const stub = yield* StubServer.make({ script: failureScript(version, failure) })
+        expect(yield* failingQuery(stub)).toEqual([0x7f, 0x7e])
+        yield* stub.verify
+        expect(yield* stub.deviations).toEqual([])
+      }
+    }))
+
+  const summaryScript = (version: string, summary: string) => `
+!: BOLT ${version}
+A: HELLO
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   SUCCESS ${summary}
+`
+  const NOTIFICATIONS = `{"type": "r", "notifications": [{"code": "Neo.ClientNotification.Statement.CartesianProduct", "title": "t", "description": "d", "severity": "INFORMATION", "category": "PERFORMANCE"}]}`
+  const STATUSES = `{"type": "r", "statuses": [{"gql_status": "00000", "status_description": "note: successful completion", "diagnostic_record": {}}]}`
+
+  const query = (stub: StubServer.StubServer) =>
+    Effect.gen(function*() {
+      const { c } = yield* open(stub)
+      yield* runQuery(c)
+      for (let i = 0; i < 3; i++) yield* next(c)
+      yield* Effect.promise(() => c.close())
+    })
+
+  it.scopedLive("SUCCESS with `notifications` on 5.6+ is reported; `statuses`, or `notifications` before 5.6, are faithful", () =>
+    Effect.gen(function*() {
+      const stub = yield* StubServer.make({ script: summaryScript("5.6", NOTIFICATIONS) })
+      yield* query(stub)
+      const err = yield* verifyError(stub)
+      expect(err.deviations.map((d) => d.unfaithful)).toEqual([true])
+      expect(err.message).toContain(`unfaithful to Bolt 5.6: a 5.6+ server sends "statuses" (GQL status objects), never "notifications"`)
+      expect(err.message).toContain(`  received: S: SUCCESS ${NOTIFICATIONS}`)
+      for (const [version, summary] of [["5.5", NOTIFICATIONS], ["5.6", STATUSES], ["5.8", STATUSES]] as const) {
+        const ok = yield* StubServer.make({ script: summaryScript(version, summary) })
+        yield* query(ok)
+        yield* ok.verify
+      }
+    }))
+
+  it.scopedLive("RECORD outside a PULL is reported, once per connection; RECORDs after a pipelined RUN's SUCCESS belong to PULL", () =>
+    Effect.gen(function*() {
+      // RUN and DISCARD pipelined: the RECORDs answer DISCARD
+      const discard = yield* StubServer.make({
+        script: `!: BOLT 5.4
+A: HELLO
+C: RUN "RETURN 1" {} {}
+C: DISCARD {"n": -1}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+   RECORD [2]
+   <RECORDS 3 [$i]>
+   SUCCESS {"type": "r"}
+`
+      })
+      const { c } = yield* open(discard)
+      yield* send(c, frame("HELLO", { user_agent: "test/1.0" }))
+      yield* next(c)
+      yield* send(c, frame("RUN", "RETURN 1", {}, {}), frame("DISCARD", { n: -1 }))
+      for (let i = 0; i < 7; i++) yield* next(c)
+      yield* Effect.promise(() => c.close())
+      const err = yield* verifyError(discard)
+      expect(err.deviations).toHaveLength(1)
+      expect(err.message).toContain([
+        `connection #1: unfaithful to Bolt 5.4: a server sends RECORD only while answering a PULL, and this one answers DISCARD`,
+        `  expected: S: RECORD [...] after a C: PULL, before its summary`,
+        `  received: S: RECORD [1]`
+      ].join("\n"))
+
+      // a RECORD right after RUN's SUCCESS, before the stub has read PULL: no request is waiting
+      const early = yield* StubServer.make({
+        script: `!: BOLT 5.4
+A: HELLO
+C: RUN "RETURN 1" {} {}
+S: SUCCESS {"fields": ["n"]}
+   RECORD [1]
+C: PULL {"n": 1000}
+S: SUCCESS {"type": "r"}
+`
+      })
+      yield* query(early)
+      const err2 = yield* verifyError(early)
+      expect(err2.deviations.map((d) => d.reason)).toEqual([
+        "unfaithful to Bolt 5.4: a server sends RECORD only while answering a PULL, and no request is waiting for an answer"
+      ])
+
+      // HELLO_SCRIPT: RUN and PULL pipelined, SUCCESS (RUN), RECORD, SUCCESS (PULL): faithful
+      const ok = yield* StubServer.make({ script: HELLO_SCRIPT })
+      yield* query(ok)
+      yield* ok.verify
+    }))
+
+  it.scopedLive("faithful: false turns the check off (a test that sends something odd on purpose)", () =>
+    Effect.gen(function*() {
+      const stub = yield* StubServer.make({ script: failureScript("5.8", CODE), faithful: false })
+      expect(yield* failingQuery(stub)).toEqual([0x7f, 0x7e])
+      yield* stub.verify
+      expect(yield* stub.deviations).toEqual([])
+    }))
+
+  it.live("an unfaithful script nobody verified makes the scope close with a defect", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(
+        Effect.gen(function*() {
+          const stub = yield* StubServer.make({ script: failureScript("5.7", CODE) })
+          yield* failingQuery(stub)
+        })
+      ))
+      expect(Exit.isFailure(exit) && Cause.pretty(exit.cause)).toContain("unfaithful to Bolt 5.7")
+    }))
+})

@@ -26,12 +26,18 @@ export class Conn {
   final: "exit" | "stall" | undefined
   deviation: Deviation | undefined
   reported = false
+  /** server messages unfaithful to the negotiated version (see `faithful.ts`), in order */
+  readonly unfaithful: Array<Deviation> = []
+  /** how many of `unfaithful` were reported */
+  unfaithfulReported = 0
   conversation: Conversation | undefined
 
   constructor(
     readonly id: number,
     readonly script: number | undefined,
-    readonly label: string
+    readonly label: string,
+    /** check the server messages against the negotiated version */
+    readonly faithful = true
   ) {}
 
   get complete(): boolean {
@@ -73,8 +79,15 @@ const render = (label: string, m: Mismatch): string => {
   return lines.join("\n")
 }
 
-export const deviation = (conn: Conn | undefined, script: number | undefined, label: string, m: Mismatch): Deviation => ({
+export const deviation = (
+  conn: Conn | undefined,
+  script: number | undefined,
+  label: string,
+  m: Mismatch,
+  unfaithful = false
+): Deviation => ({
   connection: conn?.id,
+  unfaithful,
   script,
   reason: m.reason,
   expected: m.expected,

@@ -16,6 +16,7 @@ import { deviation } from "./connectionLog.js"
 import type { Mismatch, Output, ReceivedMessage } from "./engine.js"
 import { Conversation, formatReceived } from "./engine.js"
 import * as HS from "./handshake.js"
+import { Faithfulness } from "./faithful.js"
 import type { Inbox } from "./socketIo.js"
 import { send, sleep, write } from "./socketIo.js"
 import { formatRange, nameOf, nullable } from "./steps.js"
@@ -215,6 +216,7 @@ export const serve = (socket: net.Socket, conn: Conn, script: StubScript.Script,
     const queue: Array<Uint8Array> = []
     const conversation = new Conversation(script.steps, new Set(script.autoReplies), conn.id)
     conn.conversation = conversation
+    const faithfulness = conn.faithful && conn.version !== undefined ? new Faithfulness(conn.version) : undefined
 
     const feed = (bytes: Uint8Array): boolean => {
       try {
@@ -256,6 +258,11 @@ export const serve = (socket: net.Socket, conn: Conn, script: StubScript.Script,
       for (const o of outputs) {
         switch (o._tag) {
           case "Send":
+            if (faithfulness !== undefined) {
+              for (const m of faithfulness.sent(o.messages)) {
+                conn.unfaithful.push(deviation(conn, conn.script, conn.label, m, true))
+              }
+            }
             yield* send(socket, o.messages)
             break
           case "Raw":
@@ -306,6 +313,7 @@ export const serve = (socket: net.Socket, conn: Conn, script: StubScript.Script,
         return yield* drainRaw
       }
       conn.received.push(msg)
+      faithfulness?.received(msg.signature)
       const m = conversation.receive(msg)
       if (m !== undefined) {
         deviate(m)

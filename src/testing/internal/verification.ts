@@ -21,7 +21,9 @@ export class Ledger {
   /** `repeated` plays on every connection; otherwise `list` gives one script per connection. */
   constructor(
     private readonly repeated: StubScript.Script | undefined,
-    private readonly list: ReadonlyArray<StubScript.Script>
+    private readonly list: ReadonlyArray<StubScript.Script>,
+    /** check the server messages against the negotiated version (`faithful.ts`) */
+    readonly faithful: boolean
   ) {}
 
   /**
@@ -52,7 +54,7 @@ export class Ledger {
       return undefined
     }
     const label = repeated !== undefined ? `connection #${id}` : `connection #${id} (script ${index} of ${list.length})`
-    const conn = new Conn(id, index, label)
+    const conn = new Conn(id, index, label, this.faithful)
     this.conns.push(conn)
     return { conn, script }
   }
@@ -73,7 +75,7 @@ export class Ledger {
   deviations(): Array<Deviation> {
     return [
       ...this.extra.map((e) => e.deviation),
-      ...this.conns.flatMap((c) => (c.deviation !== undefined ? [c.deviation] : []))
+      ...this.conns.flatMap((c) => [...c.unfaithful, ...(c.deviation !== undefined ? [c.deviation] : [])])
     ]
   }
 
@@ -98,6 +100,7 @@ export class Ledger {
       }
     }
     for (const c of conns) {
+      while (c.unfaithfulReported < c.unfaithful.length) out.push(c.unfaithful[c.unfaithfulReported++]!)
       if (c.reported) continue
       if (c.deviation === undefined && !c.complete) {
         c.deviation = deviation(c, c.script, c.label, {

@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Option } from "effect"
-import type { Config, ConfigError } from "effect"
+import type { Config, ConfigError, FiberRef } from "effect"
 import type { Scope, Stream } from "effect"
 import type { AuthToken } from "./Auth.js"
 import * as DriverConfig from "./DriverConfig.js"
@@ -22,6 +22,7 @@ import type { InvalidConfigError, Neo4jError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"
 import type { EagerResult } from "./Result.js"
 import type { RetrySchedule, Session, SessionConfig } from "./Session.js"
+import * as BoltTrace from "./internal/connection/boltTrace.js"
 import * as Core from "./internal/driver.js"
 import type * as Router from "./internal/routing/router.js"
 
@@ -234,3 +235,38 @@ export const layerConfig = (
 export const Neo4jDriverLive: Layer.Layer<Neo4jDriver, InvalidConfigError | ConfigError.ConfigError> = layerConfig(
   DriverConfig.config
 )
+
+/**
+ * Whether the Debug-level Bolt trace shows the values of query parameters. `false` by default:
+ * the trace prints `RUN "..." {"name": <redacted>}`, keys kept and values hidden, since
+ * parameters are often the application's private data. Like the log level, it is read in the
+ * fiber that opens a connection; set it with `withBoltTraceParameters` or
+ * `layerBoltTraceParameters`. Credentials and `Redacted` values stay hidden either way.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const BoltTraceParameters: FiberRef.FiberRef<boolean> = BoltTrace.showParameters
+
+/**
+ * Runs an effect with query parameter values shown in the Debug-level Bolt trace (see
+ * `BoltTraceParameters`).
+ *
+ * ```ts
+ * program.pipe(Neo4jDriver.withBoltTraceParameters, Logger.withMinimumLogLevel(LogLevel.Debug))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withBoltTraceParameters = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locally(self, BoltTrace.showParameters, true)
+
+/**
+ * A Layer showing query parameter values in the Debug-level Bolt trace (see
+ * `BoltTraceParameters`), to provide beside `Logger.minimumLogLevel(LogLevel.Debug)`.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const layerBoltTraceParameters: Layer.Layer<never> = Layer.locallyScoped(BoltTrace.showParameters, true)

@@ -40,7 +40,15 @@ export type ErrorClassification = "CLIENT_ERROR" | "DATABASE_ERROR" | "TRANSIENT
  * @category models
  */
 export interface ServerFailure {
+  /**
+   * The driver's message: for a FAILURE with a status code, `<code>: <server's message>` (for
+   * example `Neo.ClientError.Statement.SyntaxError: Invalid input ...`), plus, for an
+   * `AuthenticationError`, the user (or the auth scheme) and the server address; the server's
+   * own words are in `serverMessage`.
+   */
   readonly message: string
+  /** The server's message as it sent it (without the code or the driver's notes), when the error came from a FAILURE */
+  readonly serverMessage?: string
   /** Neo4j status code, for example `Neo.ClientError.Statement.SyntaxError` (absent in a GQL `cause`) */
   readonly code?: string
   /** GQLSTATUS, for example `42001`; `50N42` when the server sent none */
@@ -93,6 +101,10 @@ export interface Retried {
 
 /**
  * Bad credentials, or an auth scheme the server refuses (`Neo.ClientError.Security.Unauthorized`).
+ * When HELLO or LOGON fails, the message names the code, the user (the token's principal, or its
+ * scheme when it has none) and the server, for example `Neo.ClientError.Security.Unauthorized:
+ * The client is unauthorized due to authentication failure. (user "neo4j", server
+ * localhost:7687)`; never the credentials.
  *
  * @since 0.1.0
  * @category errors

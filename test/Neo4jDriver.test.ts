@@ -771,6 +771,47 @@ describe("Bolt trace", () => {
       expect(info.lines.filter((l) => l.includes("bolt.server="))).toEqual([])
     })
   })
+
+  it.live("query parameters: keys shown, values <redacted> by default; withBoltTraceParameters shows the values", () => {
+    const script = `${AUTH_HEAD}C: BEGIN {}
+C: RUN "MATCH (u:User {email: $email}) RETURN 1 AS x" {"email": "ada@example.com", "name": "Ada"} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["x"]}
+   RECORD [1]
+   SUCCESS {"type": "r"}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:1"}
+?: GOODBYE
+`
+    const run = (collector: ReturnType<typeof makeLogCollector>, showValues: boolean) =>
+      Effect.gen(function* () {
+        const stub = yield* StubServer.make({ script })
+        yield* withDriver((d) =>
+          d.executeQuery("MATCH (u:User {email: $email}) RETURN 1 AS x", { email: "ada@example.com", name: "Ada" })
+        ).pipe(Effect.provide(driverLayer(stub)))
+        yield* stub.verify
+      }).pipe(
+        Effect.scoped,
+        (self) => (showValues ? Neo4jDriver.withBoltTraceParameters(self) : self),
+        Effect.provide(Logger.replace(Logger.defaultLogger, collector.logger)),
+        Logger.withMinimumLogLevel(LogLevel.Debug)
+      )
+    return Effect.gen(function* () {
+      const hidden = makeLogCollector()
+      const shown = makeLogCollector()
+      yield* run(hidden, false)
+      yield* run(shown, true)
+      const hiddenText = hidden.lines.filter((l) => l.includes("bolt.server=")).join("\n")
+      expect(hiddenText).toContain('C: RUN "MATCH (u:User {email: $email}) RETURN 1 AS x" {"email": <redacted>, "name": <redacted>} {}')
+      expect(hiddenText).not.toContain("ada@example.com")
+      const shownText = shown.lines.filter((l) => l.includes("bolt.server=")).join("\n")
+      expect(shownText).toContain('C: RUN "MATCH (u:User {email: $email}) RETURN 1 AS x" {"email": "ada@example.com", "name": "Ada"} {}')
+      // the opt-in shows parameters, never credentials
+      expect(shownText).toContain('"credentials": <redacted>')
+      expect(shownText).not.toContain(PASSWORD)
+    })
+  })
 })
 
 describe("options", () => {

@@ -66,12 +66,38 @@ S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "The cli
       )
       for (const e of [verify, query]) {
         expect(e.code).toBe("Neo.ClientError.Security.Unauthorized")
-        expect(e.message).toBe("The client is unauthorized due to authentication failure.")
+        // the code, the user and the server: what a newcomer needs to see what went wrong where
+        expect(e.message).toBe(
+          `Neo.ClientError.Security.Unauthorized: The client is unauthorized due to authentication failure. (user "neo4j", server ${stub.address})`
+        )
+        expect(e.serverMessage).toBe("The client is unauthorized due to authentication failure.")
         expect(e.retriable).toBe(false)
         noSecret(e)
       }
       // executeQuery made one attempt: one connection for verifyConnectivity, one for the query
       expect(yield* stub.connectionCount).toBe(2)
+      yield* stub.verify
+    })
+  )
+
+  it.scopedLive("a bearer token refused: the message names the scheme (there is no user) and the server, never the token", () =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `!: BOLT 5.4
+A: HELLO
+C: LOGON {"scheme": "bearer", "credentials": "${PASSWORD}"}
+S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "The client is unauthorized due to authentication failure."}
+`
+      })
+      const e = yield* withDriver(
+        stub.uri(),
+        (driver) => expectFailure(driver.verifyConnectivity()).pipe(Effect.catchTag("AuthenticationError", Effect.succeed)),
+        { auth: Auth.bearer(PASSWORD) }
+      )
+      expect(e.message).toBe(
+        `Neo.ClientError.Security.Unauthorized: The client is unauthorized due to authentication failure. (bearer auth, server ${stub.address})`
+      )
+      noSecret(e)
       yield* stub.verify
     })
   )
@@ -99,7 +125,11 @@ S: SUCCESS {}
         )
       )
       expect(error.code).toBe("Neo.ClientError.Statement.SyntaxError")
-      expect(error.message).toBe("Invalid input 'RETUR': expected 'RETURN' (line 1, column 1 (offset: 0))")
+      // the code leads the message, so that it shows wherever the error is printed
+      expect(error.message).toBe(
+        "Neo.ClientError.Statement.SyntaxError: Invalid input 'RETUR': expected 'RETURN' (line 1, column 1 (offset: 0))"
+      )
+      expect(error.serverMessage).toBe("Invalid input 'RETUR': expected 'RETURN' (line 1, column 1 (offset: 0))")
       expect(error.retriable).toBe(false)
       noSecret(error)
       yield* stub.verify
@@ -152,7 +182,10 @@ S: SUCCESS {}
       )
       for (const e of [auto, fn]) {
         expect(e.code).toBe("Neo.TransientError.General.MemoryPoolOutOfMemoryError")
-        expect(e.message).toContain("would use more than the limit")
+        // (the transaction function's error adds how its retries ended)
+        expect(e.message).toMatch(
+          /^Neo\.TransientError\.General\.MemoryPoolOutOfMemoryError: The allocation of an extra 2\.0 MiB would use more than the limit 100\.0 MiB\./
+        )
         expect(e.retriable).toBe(true)
         noSecret(e)
       }
@@ -205,7 +238,7 @@ S: SUCCESS {"fields": ["x"]}
         expectFailure(Stream.runCollect(driver.stream("RETURN 1"))).pipe(Effect.catchTag("DatabaseError", Effect.succeed))
       )
       expect(error.code).toBe("Neo.DatabaseError.General.UnknownError")
-      expect(error.message).toBe("An unknown error occurred.")
+      expect(error.message).toBe("Neo.DatabaseError.General.UnknownError: An unknown error occurred.")
       expect(error.retriable).toBe(false)
       noSecret(error)
       yield* stub.verify
@@ -233,7 +266,7 @@ S: FAILURE {"code": "Neo.ClientError.Security.AuthorizationExpired", "message": 
         })
       )
       expect(error.code).toBe("Neo.ClientError.Security.AuthorizationExpired")
-      expect(error.message).toBe("LDAP authorization info expired.")
+      expect(error.message).toBe("Neo.ClientError.Security.AuthorizationExpired: LDAP authorization info expired.")
       expect(error.retriable).toBe(true)
       noSecret(error)
       yield* stub.verify

@@ -119,13 +119,20 @@ const gqlFields = (e: Record<string, unknown>) => {
   }
 }
 
+/**
+ * The message TestKit compares with the server's: a server failure's own words (`serverMessage`;
+ * the driver's `message` adds the code and, for authentication, the user and the server).
+ */
+const serverMessageOf = (e: Record<string, unknown>): string =>
+  typeof e.serverMessage === "string" ? e.serverMessage : String(e.message ?? "")
+
 /** A GQL cause chain, as TestKit's GqlError. */
 const gqlCause = (c: unknown): unknown => {
   if (typeof c !== "object" || c === null || !("message" in c)) return undefined
   const e = c as Record<string, unknown>
   return {
     name: "GqlError",
-    data: { msg: String(e.message), ...gqlFields(e), cause: gqlCause(e.cause) }
+    data: { msg: serverMessageOf(e), ...gqlFields(e), cause: gqlCause(e.cause) }
   }
 }
 
@@ -225,7 +232,7 @@ export class Connection {
       return this.write("DriverError", {
         id,
         errorType: e._tag,
-        msg: String(e.message ?? ""),
+        msg: serverMessageOf(f),
         code: typeof f.code === "string" ? f.code : undefined,
         retryable: Neo4jError.isRetriable(e),
         ...gqlFields(f),

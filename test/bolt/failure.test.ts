@@ -80,7 +80,9 @@ describe("failureToError: classification by status code", () => {
       expect(e.retriable).toBe(retriable)
       expect(isRetriable(e)).toBe(retriable)
       expect(e.code).toBe(kept ?? sent)
-      expect(e.message).toBe("the server's words")
+      // every class leads with the status code; the server's words are kept as they are
+      expect(e.message).toBe(`${kept ?? sent}: the server's words`)
+      expect(e.serverMessage).toBe("the server's words")
       // the GQL defaults, as the reference drivers fill them before 5.7
       expect(e.gqlStatus).toBe("50N42")
       expect(e.description).toBe("error: general processing exception - unexpected error. the server's words")
@@ -126,10 +128,28 @@ describe("failureToError: classification by status code", () => {
     const e = failureToError({ code: "Example.Failure.Code", message: "example failure" }, V44)
     expect(e).toBeInstanceOf(DatabaseError)
     expect(e.code).toBe("Example.Failure.Code")
-    expect(e.message).toBe("example failure (unrecognised status code Example.Failure.Code)")
+    expect(e.message).toBe("Example.Failure.Code: example failure (unrecognised status code)")
     // a prefix without its dot is not a class
     expect(failureToError({ code: "Neo.ClientErrorX.Foo", message: "m" })._tag).toBe("DatabaseError")
     expect(failureToError({ code: "Neo.TransientError", message: "m" })._tag).toBe("DatabaseError")
+  })
+
+  it("a failed login (HELLO / LOGON): the AuthenticationError names the user, or the scheme, and the server", () => {
+    const failure = { code: "Neo.ClientError.Security.Unauthorized", message: "The client is unauthorized due to authentication failure." }
+    const lead = "Neo.ClientError.Security.Unauthorized: The client is unauthorized due to authentication failure."
+    const address = "db.example.com:7687"
+    expect(failureToError(failure, V44, { scheme: "basic", principal: "ada", address }).message).toBe(
+      `${lead} (user "ada", server db.example.com:7687)`
+    )
+    expect(failureToError(failure, V44, { scheme: "bearer", address }).message).toBe(`${lead} (bearer auth, server db.example.com:7687)`)
+    expect(failureToError(failure, V44, { scheme: "kerberos", principal: "", address }).message).toBe(
+      `${lead} (kerberos auth, server db.example.com:7687)`
+    )
+    expect(failureToError(failure, V44, { scheme: "basic", principal: "ada", address }).serverMessage).toBe(failure.message)
+    // another class, even at login, is left as it is
+    expect(
+      failureToError({ code: "Neo.ClientError.Security.TokenExpired", message: "m" }, V44, { scheme: "bearer", address }).message
+    ).toBe("Neo.ClientError.Security.TokenExpired: m")
   })
 
   it("fields of the wrong type are ignored rather than trusted", () => {
@@ -141,7 +161,9 @@ describe("failureToError: classification by status code", () => {
     expect(e.diagnosticRecord).toEqual({ OPERATION: "", OPERATION_CODE: "0", CURRENT_SCHEMA: "/" })
     expect(e.cause).toBeUndefined()
     // without a message, the GQL description is the message
-    expect(failureToError({ neo4j_code: "Neo.ClientError.Statement.SyntaxError", description: "d" }, V57).message).toBe("d")
+    expect(failureToError({ neo4j_code: "Neo.ClientError.Statement.SyntaxError", description: "d" }, V57).message).toBe(
+      "Neo.ClientError.Statement.SyntaxError: d"
+    )
   })
 
   it("the code field follows the version, accepting the other name too", () => {
@@ -187,7 +209,7 @@ describe("failureToError: GQL causes (spec examples)", () => {
       V57
     )
     expect(e).toBeInstanceOf(ClientError)
-    expect(e.message).toBe("Message 'LogoffMessage{}' cannot be handled by session in the READY state")
+    expect(e.message).toBe("Neo.ClientError.Request.Invalid: Message 'LogoffMessage{}' cannot be handled by session in the READY state")
     expect(e.gqlStatus).toBe("08N06")
     const cause = e.cause as ServerError
     expect(cause).toBeInstanceOf(ClientError)
@@ -329,7 +351,8 @@ describe("the error classes", () => {
     expect(e).toBeInstanceOf(AuthenticationError)
     expect(JSON.parse(JSON.stringify(e))).toEqual({
       _tag: "AuthenticationError",
-      message: "The client is unauthorized due to authentication failure.",
+      message: "Neo.ClientError.Security.Unauthorized: The client is unauthorized due to authentication failure.",
+      serverMessage: "The client is unauthorized due to authentication failure.",
       code: "Neo.ClientError.Security.Unauthorized",
       gqlStatus: "50N42",
       description: "error: general processing exception - unexpected error. The client is unauthorized due to authentication failure.",

@@ -403,7 +403,8 @@ describe("spec examples (bolt/message.adoc)", () => {
     })
 
     it("traces as the spec's text (credentials hidden)", () => {
-      const [line] = formatFrames(encode((c) => encodeSpecRequest(m, c, V58)))
+      // the spec's text shows parameter values: the trace's opt-in
+      const [line] = formatFrames(encode((c) => encodeSpecRequest(m, c, V58)), { parameters: true })
       if (m.name === "LOGON") {
         expect(line).toBe(`LOGON {"scheme": "basic", "principal": "user", "credentials": ${REDACTED}}`)
       } else if (!OTHER_KEY_ORDER.has(text)) {
@@ -915,6 +916,15 @@ describe("trace formatting", () => {
       `LOGON {"scheme": "kerberos", "credentials": ${REDACTED}, "principal": "p"}`
     )
     expect(formatMessage(S.RUN, [{ q: 1 }])).toBe('RUN {"q": 1}')
+    // RUN's parameters: keys kept, values hidden unless asked for (Redacted values stay hidden)
+    const run = ["RETURN $a", { a: "secret", b: { c: 1 } }, { db: "x" }]
+    expect(formatMessage(S.RUN, run)).toBe(`RUN "RETURN $a" {"a": ${REDACTED}, "b": ${REDACTED}} {"db": "x"}`)
+    expect(formatMessage(S.RUN, ["RETURN 1", {}, {}])).toBe("RUN \"RETURN 1\" {} {}")
+    expect(formatMessage(S.RUN, ["RETURN $a", new Map([["a", 1]]), {}])).toBe(`RUN "RETURN $a" {"a": ${REDACTED}} {}`)
+    expect(formatMessage(S.RUN, run, { parameters: true })).toBe('RUN "RETURN $a" {"a": "secret", "b": {"c": 1}} {"db": "x"}')
+    expect(formatMessage(S.RUN, ["RETURN $a", { a: Redacted.make("pw") }, {}], { parameters: true })).toBe(
+      `RUN "RETURN $a" {"a": ${REDACTED}} {}`
+    )
     expect(formatMessage(0x55, [])).toBe("0x55")
     expect(formatBody(fromHex("B0 0F"))).toBe("RESET")
     expect(formatBody(fromHex("B1 3F A1 81 6E FF C0"))).toBe('PULL {"n": -1} <+1 trailing bytes>')

@@ -74,7 +74,9 @@ const expectTestError = (error: unknown, data: Json): void => {
   const e = error as ServerError
   expect(e.gqlStatus).toBe(data.gql_status)
   expect(e.description).toBe(data.description)
-  expect(e.message).toBe(data.message)
+  // TestKit compares the server's words (the backend sends `serverMessage`); the driver's message leads with the code
+  expect(e.serverMessage).toBe(data.message)
+  expect(e.message).toBe("neo4j_code" in data ? `${String(data.neo4j_code)}: ${String(data.message)}` : data.message)
   if ("neo4j_code" in data) expect(e.code).toBe(data.neo4j_code)
   else expect(e.code).toBeUndefined()
   const diag: Json = { ...DEFAULT_DIAG, ...((data.diagnostic_record as Json | undefined) ?? {}) }
@@ -99,7 +101,8 @@ describe("before Bolt 5.7 (TestError5x6): the GQL defaults", () => {
         const e = yield* errorOf("5.6", { code, message })
         expect(e._tag).toBe(tag)
         expect(e.code).toBe(code)
-        expect(e.message).toBe(message)
+        expect(e.message).toBe(`${code}: ${message}`)
+        expect(e.serverMessage).toBe(message)
         expect(e.retriable).toBe(retriable)
         expect(e.gqlStatus).toBe("50N42")
         expect(e.description).toBe(`error: general processing exception - unexpected error. ${message}`)
@@ -255,6 +258,7 @@ describe("failureToError: the GQL defaults, without a server", () => {
   it("a code-less FAILURE: the status description names the server's message, not the driver's note", () => {
     const e = failureToError({ message: "boom" })
     expect(e.message).toBe("boom (the server's FAILURE carried no status code)")
+    expect(e.serverMessage).toBe("boom")
     expect(e.description).toBe("error: general processing exception - unexpected error. boom")
     expect(e.gqlStatus).toBe("50N42")
   })

@@ -32,8 +32,13 @@
  * retried. A nested `cause` has no status code by protocol: it is classified by its
  * `diagnostic_record._classification` (`CLIENT_ERROR`, `TRANSIENT_ERROR`, otherwise database).
  *
- * Server messages are kept verbatim (a note is appended only for a missing or unknown code).
- * Nothing from the request is copied in, so no error carries credentials.
+ * Messages: `<code>: <server's message>` when the FAILURE has a status code (every class, so
+ * that the code shows wherever the message is printed), with a note appended for an unknown
+ * code; the server's message with a note when the code is missing; a GQL `cause` keeps the
+ * server's message as it is. The server's words stay verbatim in `serverMessage`. A failed
+ * HELLO / LOGON (`login` given) adds the user (the auth token's principal, or its scheme when
+ * it has none) and the server address to an `AuthenticationError`'s message. Nothing else from
+ * the request is copied in, and never the credentials.
  */
 import {
   AuthenticationError,
@@ -84,10 +89,29 @@ const diagnosticRecordOf = (v: unknown): Readonly<Record<string, unknown>> => {
 const classificationOf = (raw: string | undefined): ErrorClassification =>
   raw === "CLIENT_ERROR" || raw === "DATABASE_ERROR" || raw === "TRANSIENT_ERROR" ? raw : "UNKNOWN"
 
+/**
+ * Who was logging in where, for the message of an `AuthenticationError` from HELLO / LOGON: the
+ * auth token's scheme and principal (never its credentials) and the server's address.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoginContext {
+  readonly scheme: string
+  readonly principal?: string | undefined
+  readonly address: string
+}
+
+const describeLogin = (login: LoginContext): string =>
+  login.principal !== undefined && login.principal !== ""
+    ? `user ${JSON.stringify(login.principal)}, server ${login.address}`
+    : `${login.scheme} auth, server ${login.address}`
+
 const build = (
   m: Readonly<Record<string, unknown>>,
   caps: Capabilities | undefined,
-  depth: number
+  depth: number,
+  login?: LoginContext
 ): ServerError => {
   // 5.7 renamed `code` to `neo4j_code`; read the negotiated one first and accept the other
   // (the spec's own examples mix them up).
@@ -101,7 +125,9 @@ const build = (
   const description = str(m.description)
 
   const props: Mutable<ServerFailure> = {
-    message: serverMessage,
+    // a GQL cause has no code: its message stays the server's
+    message: code === undefined ? serverMessage : `${code}: ${serverMessage}`,
+    serverMessage,
     gqlStatus: str(m.gql_status) ?? UNKNOWN_GQL_STATUS,
     description: description !== undefined && description !== "" ? description : `${UNKNOWN_DESCRIPTION} ${serverMessage}`,
     diagnosticRecord,
@@ -124,6 +150,7 @@ const build = (
   if (code.startsWith("Neo.ClientError.")) {
     switch (code) {
       case "Neo.ClientError.Security.Unauthorized":
+        if (login !== undefined) props.message = `${props.message} (${describeLogin(login)})`
         return new AuthenticationError(props)
       case "Neo.ClientError.Security.AuthorizationExpired":
         return new AuthorizationExpiredError(props)
@@ -135,17 +162,21 @@ const build = (
   }
   if (code.startsWith("Neo.TransientError.")) return new TransientError(props)
   if (code.startsWith("Neo.DatabaseError.")) return new DatabaseError(props)
-  props.message = `${serverMessage} (unrecognised status code ${code})`
+  props.message = `${code}: ${serverMessage} (unrecognised status code)`
   return new DatabaseError(props)
 }
 
 /**
  * Maps the metadata of a FAILURE message to one of the server error classes (see the module
  * comment for the table). `caps` says which field holds the status code (`neo4j_code` from 5.7);
- * without it, the metadata's own keys decide.
+ * without it, the metadata's own keys decide. `login`, for the answer to HELLO or LOGON, names
+ * the user and the server in an `AuthenticationError`'s message.
  *
  * @since 0.1.0
  * @category errors
  */
-export const failureToError = (metadata: Readonly<Record<string, unknown>>, caps?: Capabilities): ServerError =>
-  build(metadata, caps, 0)
+export const failureToError = (
+  metadata: Readonly<Record<string, unknown>>,
+  caps?: Capabilities,
+  login?: LoginContext
+): ServerError => build(metadata, caps, 0, login)

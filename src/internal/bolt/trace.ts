@@ -6,7 +6,11 @@
  * - a map entry named `credentials` prints as `"credentials": <redacted>`, in any message;
  * - in LOGON (and in HELLO, which carries the auth token before 5.1) every entry that is not
  *   known to be harmless (`scheme`, `principal`, `realm` and HELLO's own keys) is redacted too,
- *   so custom auth schemes' `parameters` do not leak either.
+ *   so custom auth schemes' `parameters` do not leak either;
+ * - RUN's query parameters keep their keys but print their values as `<redacted>`
+ *   (`{"name": <redacted>}`), unless the caller asks for them (`{ parameters: true }`: the
+ *   Debug trace's opt-in, `Neo4jDriver.withBoltTraceParameters`); Redacted values and
+ *   `credentials` entries stay hidden even then.
  *
  * Outgoing messages are packed straight into bytes, so traces of requests are made from those
  * bytes (`formatBody`, `formatFrames`) after the fact; the redaction rules above apply there.
@@ -109,17 +113,50 @@ const format = (v: unknown, depth: number, safe?: ReadonlySet<string>): string =
 export const formatValue = (value: unknown): string => format(value, 0)
 
 /**
+ * How requests are traced: `parameters: true` shows the values of RUN's query parameters
+ * (hidden by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FormatOptions {
+  readonly parameters?: boolean | undefined
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set()
+
+/** Query parameters with their keys and without their values. */
+const formatParameterKeys = (v: unknown): string => {
+  if (v instanceof Map) return formatEntries(v, NO_KEYS, 0)
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Structure)) {
+    return formatEntries(Object.entries(v), NO_KEYS, 0)
+  }
+  return REDACTED
+}
+
+/**
  * Formats a message given by signature and fields: `NAME field field ...`, with the redaction
- * rules of this module (auth entries of LOGON and HELLO included).
+ * rules of this module (auth entries of LOGON and HELLO, RUN's parameter values included).
  *
  * @since 0.1.0
  * @category formatting
  */
-export const formatMessage = (signature: number, fields: ReadonlyArray<unknown>): string => {
+export const formatMessage = (signature: number, fields: ReadonlyArray<unknown>, options?: FormatOptions): string => {
   const name = S.MESSAGE_NAMES[signature] ?? `0x${hex2(signature)}`
   const safe = signature === S.LOGON ? SAFE_AUTH_KEYS : signature === S.HELLO ? SAFE_HELLO_KEYS : undefined
+  const hideParameters = signature === S.RUN && options?.parameters !== true
   if (fields.length === 0) return name
-  return `${name} ${fields.map((f, i) => (i === 0 && safe !== undefined ? format(f, 0, safe) : format(f, 0))).join(" ")}`
+  return `${name} ${
+    fields
+      .map((f, i) =>
+        i === 0 && safe !== undefined
+          ? format(f, 0, safe)
+          : i === 1 && hideParameters
+            ? formatParameterKeys(f)
+            : format(f, 0)
+      )
+      .join(" ")
+  }`
 }
 
 /**
@@ -129,14 +166,14 @@ export const formatMessage = (signature: number, fields: ReadonlyArray<unknown>)
  * @since 0.1.0
  * @category formatting
  */
-export const formatBody = (body: Uint8Array): string => {
+export const formatBody = (body: Uint8Array, options?: FormatOptions): string => {
   try {
     const u = new Unpacker(body)
     const [size, signature] = u.structHeader()
     const fields = new Array<unknown>(size)
     for (let i = 0; i < size; i++) fields[i] = u.unpack()
     const rest = u.remaining()
-    return formatMessage(signature, fields) + (rest > 0 ? ` <+${rest} trailing bytes>` : "")
+    return formatMessage(signature, fields, options) + (rest > 0 ? ` <+${rest} trailing bytes>` : "")
   } catch (e) {
     return `<undecodable message of ${body.length} bytes: ${e instanceof PackStreamError ? e.message : String(e)}>`
   }
@@ -149,7 +186,7 @@ export const formatBody = (body: Uint8Array): string => {
  * @since 0.1.0
  * @category formatting
  */
-export const formatFrames = (framed: Uint8Array): Array<string> => {
+export const formatFrames = (framed: Uint8Array, options?: FormatOptions): Array<string> => {
   const out: Array<string> = []
   let parts: Array<Uint8Array> = []
   let i = 0
@@ -165,7 +202,7 @@ export const formatFrames = (framed: Uint8Array): Array<string> => {
           body.set(p, off)
           off += p.length
         }
-        out.push(formatBody(body))
+        out.push(formatBody(body, options))
         parts = []
       }
       continue

@@ -4,10 +4,13 @@
  * textual form with secrets redacted (`bolt/trace.ts`: credentials, auth parameters and
  * `Redacted` values never print), and logs them a batch at a time: one log line per write and
  * per awaited answer, annotated with the server's address. RECORDs are counted, not shown (a
- * result may hold millions; their values are the application's data). At any other log level
- * there is no trace object and the connection's hot path does nothing more.
+ * result may hold millions; their values are the application's data). Query parameters show
+ * their keys, not their values (`{"name": <redacted>}`), unless `showParameters` is set in the
+ * fiber that opens the connection (the public opt-in: `Neo4jDriver.withBoltTraceParameters`).
+ * At any other log level there is no trace object and the connection's hot path does nothing
+ * more.
  */
-import { Effect, FiberRef, LogLevel } from "effect"
+import { Effect, FiberRef, GlobalValue, LogLevel } from "effect"
 import { formatFrames, formatResponse } from "../bolt/trace.js"
 import type { Response } from "../bolt/responses.js"
 
@@ -27,7 +30,19 @@ export interface BoltTrace {
   readonly emit: Effect.Effect<void>
 }
 
-const makeTrace = (address: string): BoltTrace => {
+/**
+ * Whether the trace shows the values of query parameters; false by default. Read, like the log
+ * level, when a connection is opened.
+ *
+ * @since 0.1.0
+ */
+export const showParameters: FiberRef.FiberRef<boolean> = GlobalValue.globalValue(
+  Symbol.for("effect-neo4j/BoltTrace/showParameters"),
+  () => FiberRef.unsafeMake(false)
+)
+
+const makeTrace = (address: string, parameters: boolean): BoltTrace => {
+  const options = { parameters }
   let lines: Array<string> = []
   let records = 0
   const flushRecords = () => {
@@ -37,7 +52,7 @@ const makeTrace = (address: string): BoltTrace => {
   }
   return {
     sent: (framed) => {
-      for (const line of formatFrames(framed)) lines.push(`C: ${line}`)
+      for (const line of formatFrames(framed, options)) lines.push(`C: ${line}`)
     },
     record: () => {
       records++
@@ -63,6 +78,8 @@ const makeTrace = (address: string): BoltTrace => {
  * @since 0.1.0
  */
 export const make = (address: string): Effect.Effect<BoltTrace | undefined> =>
-  Effect.map(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) =>
-    LogLevel.lessThanEqual(level, LogLevel.Debug) ? makeTrace(address) : undefined
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) =>
+    LogLevel.lessThanEqual(level, LogLevel.Debug)
+      ? Effect.map(FiberRef.get(showParameters), (parameters) => makeTrace(address, parameters))
+      : Effect.succeed(undefined)
   )

@@ -24,7 +24,7 @@ import {
 import type { Neo4jError } from "../../Neo4jError.js"
 import { Chunker } from "../bolt/chunker.js"
 import { Dechunker } from "../bolt/dechunker.js"
-import { failureToError } from "../bolt/failure.js"
+import { failureToError, type LoginContext } from "../bolt/failure.js"
 import type { Negotiated } from "../bolt/handshake.js"
 import { makeDehydrator, makeHydrator, Unrepresentable } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
@@ -250,6 +250,8 @@ const makeConnection = (
   let failed: Neo4jError | undefined
   let server = ""
   let connectionId = ""
+  /** who logs in where (set by `hello`), named in the AuthenticationError of a failed HELLO / LOGON */
+  let login: LoginContext | undefined
   let hints: Readonly<Record<string, unknown>> = {}
 
   if (negotiated.reply.length > 0) chunker.packer.writeBytes(negotiated.reply)
@@ -329,7 +331,11 @@ const makeConnection = (
         return answeredAll()
       case "Failure": {
         queue.shift()
-        const error = failureToError(response.metadata, caps)
+        const error = failureToError(
+          response.metadata,
+          caps,
+          head.name === "HELLO" || head.name === "LOGON" ? login : undefined
+        )
         failed ??= error
         head.outcome = { _tag: "Failure", error }
         return answeredAll()
@@ -516,6 +522,7 @@ const makeConnection = (
   const hello = (opts: ConnectionOptions) =>
     Effect.gen(function* () {
       const wire = Auth.toWire(opts.auth)
+      login = { scheme: opts.auth.scheme, principal: opts.auth.principal, address }
       const helloPending = enqueue("HELLO", (c) =>
         Msg.hello(c, caps, {
           userAgent: opts.userAgent,

@@ -73,7 +73,10 @@ const describeRouterFailure = (e: Neo4jError): string => {
     if (e.reason === "Timeout") return `timed out (${e.message})`
     return e.message
   }
-  return `${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}: ${e.message}`
+  const code = "code" in e && e.code ? e.code : undefined
+  // a server failure's message starts with its code already
+  if (code !== undefined && e.message.startsWith(`${code}: `)) return `${e._tag} ${e.message}`
+  return `${e._tag}${code !== undefined ? ` ${code}` : ""}: ${e.message}`
 }
 
 /** What a user's resolver failed with: its own error type is unknown to us. */

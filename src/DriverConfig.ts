@@ -536,11 +536,3 @@ export const fromAuraFile: (
  */
 export const layerAuraFile: (path: string) => Layer.Layer<never, InvalidConfigError, FileSystem> =
   auraFile.layerAuraFile
-
-/**
- * `layerAuraFile` with Node's file system provided.
- *
- * @since 0.1.0
- * @category aura
- */
-export const layerAuraFileNode: (path: string) => Layer.Layer<never, InvalidConfigError> = auraFile.layerAuraFileNode

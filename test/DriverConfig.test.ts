@@ -7,6 +7,7 @@ import * as path from "node:path"
 import * as util from "node:util"
 import * as Auth from "../src/Auth.js"
 import * as DriverConfig from "../src/DriverConfig.js"
+import { NodeDriverConfig } from "../src/node/index.js"
 import { InvalidConfigError } from "../src/Neo4jError.js"
 
 const PASSWORD = "Xy9#k=abc#def=="
@@ -354,13 +355,13 @@ describe("DriverConfig", () => {
         expect(r.parsedUri).toMatchObject({ scheme: "neo4j+s", host: "a0a2fa1d.databases.neo4j.io", encryption: "system" })
       }).pipe(Effect.provide(NodeFileSystem.layer)))
 
-    it.effect("layerAuraFileNode sets the ConfigProvider; keys the file lacks fall back to the previous provider", () =>
+    it.effect("NodeDriverConfig.layerAuraFile sets the ConfigProvider; keys the file lacks fall back to the previous provider", () =>
       Effect.gen(function* () {
         const file = writeTmp("aura-layer.txt", AURA_FILE)
         const read = Effect.all({
           driver: DriverConfig.config,
           instance: Config.string("AURA_INSTANCENAME")
-        }).pipe(Effect.provide(DriverConfig.layerAuraFileNode(file)))
+        }).pipe(Effect.provide(NodeDriverConfig.layerAuraFile(file)))
         const { driver, instance } = yield* read.pipe(
           Effect.withConfigProvider(fromMap({ NEO4J_URI: "bolt://elsewhere", NEO4J_FETCH_SIZE: "250" }))
         )
@@ -385,7 +386,7 @@ describe("DriverConfig", () => {
         const error = yield* Effect.flip(DriverConfig.fromAuraFile(file))
         expect(error).toBeInstanceOf(InvalidConfigError)
         expect(error.message).toBe(`Cannot read the Aura connection file ${JSON.stringify(file)}: the file does not exist`)
-        const fromLayer = yield* Effect.flip(Effect.provide(Effect.void, DriverConfig.layerAuraFileNode(file)))
+        const fromLayer = yield* Effect.flip(Effect.provide(Effect.void, NodeDriverConfig.layerAuraFile(file)))
         expect(fromLayer.message).toContain("does-not-exist.txt")
       }).pipe(Effect.provide(NodeFileSystem.layer)))
 

@@ -30,6 +30,7 @@ import * as util from "node:util"
 import * as Auth from "../src/Auth.js"
 import * as DriverConfig from "../src/DriverConfig.js"
 import * as Neo4jDriver from "../src/Neo4jDriver.js"
+import { NodeDriverConfig } from "../src/node/index.js"
 import type { Neo4jError } from "../src/Neo4jError.js"
 import { StubServer } from "../src/testing/index.js"
 import {
@@ -525,7 +526,7 @@ C: GOODBYE
     }).pipe(Effect.scoped)
   )
 
-  it.live("an Aura connection file (a password with # and =) through DriverConfig.layerAuraFileNode", () =>
+  it.live("an Aura connection file (a password with # and =) through NodeDriverConfig.layerAuraFile", () =>
     Effect.gen(function* () {
       const password = "Xy9#k=abc#def=="
       const stub = yield* StubServer.make({ script: dbScript("neo4j", password) })
@@ -548,7 +549,7 @@ C: GOODBYE
         ].join("\n")
       )
       const values = yield* program.pipe(
-        Effect.provide(Neo4jDriver.Neo4jDriverLive.pipe(Layer.provide(DriverConfig.layerAuraFileNode(file))))
+        Effect.provide(Neo4jDriver.Neo4jDriverLive.pipe(Layer.provide(NodeDriverConfig.layerAuraFile(file))))
       )
       expect(values).toEqual([1, 2])
       yield* stub.verify

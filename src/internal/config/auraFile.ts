@@ -5,7 +5,6 @@
  */
 import type { FileSystem } from "@effect/platform/FileSystem"
 import { FileSystem as FileSystemTag } from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { InvalidConfigError } from "../../Neo4jError.js"
 
@@ -67,7 +66,3 @@ export const layerAuraFile = (path: string): Layer.Layer<never, InvalidConfigErr
       )
     )
   )
-
-/** `layerAuraFile` with Node's file system. */
-export const layerAuraFileNode = (path: string): Layer.Layer<never, InvalidConfigError> =>
-  layerAuraFile(path).pipe(Layer.provide(NodeFileSystem.layer))

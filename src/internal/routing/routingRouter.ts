@@ -4,7 +4,9 @@
  * for other databases does not wait); the home database resolved once per user and reused for
  * its TTL; one pool per address; the least busy member wins (round robin on ties); failed
  * members are forgotten and the work goes elsewhere; discovery failures name every router tried
- * (and a failing resolver) and what it answered. Time is Effect's `Clock`.
+ * (and a failing resolver) and what it answered, or, when every router failed the same way for
+ * a reason about the router rather than its availability (HTTP on the Bolt port, a TLS failure),
+ * are that error naming the routers. Time is Effect's `Clock`.
  */
 import { Clock, Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
 import type { Cause } from "effect"
@@ -63,8 +65,74 @@ const isFatalDiscoveryError = (e: Neo4jError): boolean =>
   e._tag === "InvalidParameterError" ||
   (e._tag === "ClientError" && (FATAL_CODES.has(e.code ?? "") || (e.code ?? "").startsWith("Neo.ClientError.Security.")))
 
+const PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+
+/** A TLS failure while connecting (certificate refused, ...): the only permanent `Connect` failure (transport/socket.ts). */
+const isTlsFailure = (e: Neo4jError): boolean =>
+  e._tag === "ServiceUnavailableError" && e.reason === "Connect" && e.permanent === true
+
+/** `text` with the router's own address left out, so that two routers' messages compare. */
+const withoutAddress = (text: string, address: string): string => text.split(address).join("<router>")
+
+/**
+ * How a router failed, when the failure is about what the router is rather than whether it can
+ * be reached (waiting or another attempt would not change it), as a key that is equal for two
+ * routers that failed the same way: a `ProtocolError` (HTTP on the Bolt port, no common Bolt
+ * version, garbled bytes, ...) with the same message apart from the router's address; a TLS
+ * failure with the same TLS error code; a non-retriable `ClientError` or a `DatabaseError` with
+ * the same status code. `undefined` for the rest: availability failures (refused, timed out,
+ * closed, retriable server errors), and "not a cluster" (`ProcedureNotFound`), whose advice
+ * (use bolt://) only `NoRouters` gives. Security errors never get here: they fail the
+ * discovery at once (`isFatalDiscoveryError`).
+ */
+const rootFailureKind = (address: string, e: Neo4jError): string | undefined => {
+  switch (e._tag) {
+    case "ProtocolError":
+      return `ProtocolError ${withoutAddress(e.message, address)}`
+    case "ServiceUnavailableError": {
+      if (!isTlsFailure(e)) return undefined
+      const code = (e.cause as { code?: unknown } | undefined)?.code
+      return `TLS ${typeof code === "string" ? code : withoutAddress(e.message, address)}`
+    }
+    case "ClientError":
+      if (e.retriable || e.code === PROCEDURE_NOT_FOUND) return undefined
+      return `ClientError ${e.code ?? withoutAddress(e.message, address)}`
+    case "DatabaseError":
+      return `DatabaseError ${e.code ?? withoutAddress(e.message, address)}`
+    default:
+      return undefined
+  }
+}
+
+/** A copy of `error`, same class, tag and fields, with another message. */
+const withMessage = <E extends Neo4jError>(error: E, message: string): E => {
+  // the fields are the enumerable own properties; `message` and `cause` are Error's own, hidden ones
+  const cause = (error as { readonly cause?: unknown }).cause
+  const Class = error.constructor as new (args: object) => E
+  const copy = new Class({ ...error, message, ...(cause !== undefined ? { cause } : {}) })
+  // keep the stack of where the error arose, not of this copy
+  if (error.stack !== undefined && error.message !== "") copy.stack = error.stack.replace(error.message, message)
+  return copy
+}
+
+/**
+ * The failure of a discovery in which every router failed the same way, for a reason about the
+ * router rather than its availability (`rootFailureKind`): that error (the first router's), same
+ * class, tag and fields, its message naming every router tried. `undefined` otherwise.
+ */
+const commonRootFailure = (
+  failed: ReadonlyArray<{ readonly address: string; readonly error: Neo4jError }>
+): Neo4jError | undefined => {
+  const first = failed[0]
+  if (first === undefined) return undefined
+  const kind = rootFailureKind(first.address, first.error)
+  if (kind === undefined || failed.some((f) => rootFailureKind(f.address, f.error) !== kind)) return undefined
+  const routers = failed.map((f) => f.address).join(", ")
+  return withMessage(first.error, `${first.error.message} (every router failed this way: ${routers})`)
+}
+
 const describeRouterFailure = (e: Neo4jError): string => {
-  if (e._tag === "ClientError" && e.code === "Neo.ClientError.Procedure.ProcedureNotFound") {
+  if (e._tag === "ClientError" && e.code === PROCEDURE_NOT_FOUND) {
     return "not a cluster: routing procedure unavailable (use bolt:// for a single server)"
   }
   if (e._tag === "ServiceUnavailableError") {
@@ -240,9 +308,12 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
     const discover = (request: LeaseRequest, bookmarks: ReadonlyArray<string>, known: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         const tried: Array<string> = []
+        /** the report's lines: each router's failure, and each resolver's */
         const failures: Array<string> = []
-        // when every router failed for a reason no retry fixes (TLS rejected, not a cluster),
-        // the discovery failure is permanent too
+        /** each router's failure */
+        const failed: Array<{ readonly address: string; readonly error: Neo4jError }> = []
+        // when every router failed for a reason no retry fixes (TLS rejected, not a cluster, not
+        // Bolt), the discovery failure is permanent too
         let allPermanent = true
         const attempt = (address: string) =>
           Effect.gen(function* () {
@@ -253,9 +324,11 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             const error = exit.left
             if (isFatalDiscoveryError(error)) return yield* Effect.fail(error)
             failures.push(`  - ${address}: ${describeRouterFailure(error)}`)
+            failed.push({ address, error })
             allPermanent &&=
               (error._tag === "ServiceUnavailableError" && !error.retriable) ||
-              (error._tag === "ClientError" && error.code === "Neo.ClientError.Procedure.ProcedureNotFound")
+              (error._tag === "ClientError" && error.code === PROCEDURE_NOT_FOUND) ||
+              rootFailureKind(address, error) !== undefined
             for (const e of tables.values()) e.table = Table.forgetRouter(e.table, address)
             return Option.none<RoutingTable>()
           })
@@ -267,6 +340,13 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const t = yield* attempt(address)
           if (Option.isSome(t)) return t.value
         }
+        // every router failed the same way, for a reason about the router rather than its
+        // availability (HTTP on the Bolt port, the same TLS failure, ...): that error, naming the
+        // routers, says what is wrong better than NoRouters, whose advice is for routers that
+        // cannot be reached or a server that is not a cluster. Not when a resolver failed too:
+        // the report must say so.
+        const common = failures.length === failed.length ? commonRootFailure(failed) : undefined
+        if (common !== undefined) return yield* Effect.fail(common)
         const db = request.database === undefined ? "the home database" : `database "${request.database}"`
         return yield* Effect.fail(
           new ServiceUnavailableError({
@@ -275,7 +355,8 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
             message:
               `Could not fetch a routing table for ${db}: every router failed.\n${failures.join("\n")}\n` +
               "Check that the address is right and the server is running; for a single server that is not a cluster, use bolt:// instead of neo4j://.",
-            ...(allPermanent && failures.length > 0 ? { permanent: true } : {})
+            // a failed resolver may name working routers once it is back: not permanent then
+            ...(allPermanent && failed.length > 0 && failures.length === failed.length ? { permanent: true } : {})
           })
         )
       })

@@ -10,7 +10,13 @@
 import { Chunk, Console, Effect, Layer, Schedule, Stream } from "effect"
 import * as Auth from "./Auth.js"
 import * as Neo4jDriver from "./Neo4jDriver.js"
+import type * as Result from "./Result.js"
 import { StubServer } from "./testing/index.js"
+
+/** A summary's query type in words. */
+const QUERY_TYPES: Record<Result.QueryType, string> = { r: "read", w: "write", rw: "read/write", s: "schema" }
+const queryTypeInWords = (type: Result.QueryType | undefined): string =>
+  type === undefined ? "query type not reported" : `a ${QUERY_TYPES[type]} query`
 
 /** One attempt of the transaction function in the demo, up to the server's answer to RUN. */
 const createAda = `C: BEGIN *
@@ -72,7 +78,8 @@ const program = Effect.gen(function* () {
   )
   yield* Console.log(`executeQuery: keys ${JSON.stringify(keys)}`)
   for (const r of records) yield* Console.log(`  ${r.get("i")}: ${r.get("name")}`)
-  yield* Console.log(`  (${summary.queryType}, available after ${summary.resultAvailableAfter} ms)`)
+  const timing = summary.resultAvailableAfter === undefined ? "" : `, first record available after ${summary.resultAvailableAfter} ms`
+  yield* Console.log(`  (${queryTypeInWords(summary.queryType)}${timing})`)
 
   const firstFive = yield* driver.stream("UNWIND range(0, 999999) AS i RETURN i").pipe(
     Stream.take(5),

@@ -46,6 +46,17 @@ const secret = (s: string | Redacted.Redacted<string>): Redacted.Redacted<string
 /**
  * Username and password.
  *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const DriverLive = Neo4jDriver.layer({
+ *   uri: "neo4j://localhost",
+ *   auth: Auth.basic("neo4j", Redacted.make("password"))
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -59,6 +70,17 @@ export const basic = (
 /**
  * A bearer token (SSO).
  *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * // the SSO access token, read as a Redacted from SSO_TOKEN
+ * const DriverLive = Neo4jDriver.layerConfig(
+ *   Config.map(Config.redacted("SSO_TOKEN"), (token) => ({ uri: "neo4j+s://db.example.com", auth: Auth.bearer(token) }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -67,6 +89,16 @@ export const bearer = (token: string | Redacted.Redacted<string>): AuthToken =>
 
 /**
  * A base64-encoded Kerberos ticket.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const DriverLive = Neo4jDriver.layer({
+ *   uri: "neo4j://db.example.com",
+ *   auth: Auth.kerberos("YIIGNwYGKwYBBQUCoIIGKzCCBiegDTALBgkqhkiG9xIBAgKiggYU...")
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -77,6 +109,14 @@ export const kerberos = (ticket: string | Redacted.Redacted<string>): AuthToken 
 /**
  * No authentication (a server with auth disabled).
  *
+ * @example
+ * ```ts
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * // a local server with dbms.security.auth_enabled=false
+ * const DriverLive = Neo4jDriver.layer({ uri: "bolt://localhost:7687", auth: Auth.none() })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -86,8 +126,13 @@ export const none = (): AuthToken => make({ scheme: "none" })
  * A custom scheme for server auth plugins. As in the official drivers, empty credentials, realm
  * and parameters are left out of the token (the principal is always sent).
  *
+ * @example
  * ```ts
+ * import { Redacted } from "effect"
+ * import { Auth } from "effect-neo4j"
+ *
  * const token = Auth.custom("ada", Redacted.make("secret"), "", "my-plugin", { tenant: "t1" })
+ * assert.strictEqual(String(token), "AuthToken(my-plugin, ada)")
  * ```
  *
  * @since 0.1.0
@@ -113,6 +158,14 @@ export const custom = (
 /**
  * Whether a value is an AuthToken.
  *
+ * @example
+ * ```ts
+ * import { Auth } from "effect-neo4j"
+ *
+ * assert.strictEqual(Auth.isAuthToken(Auth.none()), true)
+ * assert.strictEqual(Auth.isAuthToken({ scheme: "basic" }), false)
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -121,6 +174,17 @@ export const isAuthToken = (u: unknown): u is AuthToken => typeof u === "object"
 /**
  * The token's fields as Bolt sends them (HELLO before 5.1, LOGON from 5.1). The credentials stay
  * `Redacted`: the message encoder unwraps them at pack time.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Auth } from "effect-neo4j"
+ *
+ * const fields = Auth.toWire(Auth.basic("neo4j", "password"))
+ * assert.strictEqual(fields.scheme, "basic")
+ * assert.strictEqual(fields.principal, "neo4j")
+ * assert.ok(Redacted.isRedacted(fields.credentials)) // unwrapped only when packed
+ * ```
  *
  * @since 0.1.0
  * @category conversions

@@ -32,6 +32,20 @@ export interface BookmarkManager {
 /**
  * The BookmarkManager service, for apps that share one manager through their Layer graph.
  *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { Bookmarks, Neo4jDriver } from "effect-neo4j"
+ *
+ * const BookmarksLive = Layer.effect(Bookmarks.BookmarkManagerTag, Bookmarks.makeManager())
+ *
+ * const addPerson = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const bookmarkManager = yield* Bookmarks.BookmarkManagerTag
+ *   yield* driver.executeQuery("CREATE (:Person {name: $name})", { name: "Ada" }, { bookmarkManager })
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -39,6 +53,22 @@ export class BookmarkManagerTag extends Context.Tag("effect-neo4j/BookmarkManage
 
 /**
  * An in-memory manager, as the official `bookmarkManager({ initialBookmarks })`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Bookmarks, Neo4jDriver } from "effect-neo4j"
+ *
+ * // a read in one session sees a write made in another
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const bookmarkManager = yield* Bookmarks.makeManager()
+ *   const writer = yield* driver.session({ bookmarkManager })
+ *   yield* writer.executeWrite((tx) => tx.run("CREATE (:Person {name: 'Ada'})"))
+ *   const reader = yield* driver.session({ bookmarkManager, defaultAccessMode: "READ" })
+ *   return yield* reader.executeRead((tx) => Effect.flatMap(tx.run("MATCH (p:Person) RETURN p"), (r) => r.list))
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -58,6 +88,19 @@ export const makeManager = (initialBookmarks: Bookmarks = []): Effect.Effect<Boo
 
 /**
  * A manager that keeps nothing (for sessions that opt out).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Bookmarks, Neo4jDriver } from "effect-neo4j"
+ *
+ * // this session neither waits for nor records bookmarks
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session({ bookmarkManager: Bookmarks.noop })
+ *   return yield* session.run("MATCH (n) RETURN count(n) AS n")
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -22,6 +22,13 @@ import * as Uri from "./Uri.js"
 /**
  * This package's version (kept equal to package.json's by a test).
  *
+ * @example
+ * ```ts
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * const userAgent = `inventory-service/3.1 effect-neo4j/${DriverConfig.VERSION}`
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -150,6 +157,15 @@ export interface ResolvedConfig {
 /**
  * The defaults, as in the official drivers.
  *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * assert.strictEqual(DriverConfig.DEFAULTS.maxConnectionPoolSize, 100)
+ * assert.strictEqual(Duration.toSeconds(DriverConfig.DEFAULTS.connectionAcquisitionTimeout), 60)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -228,6 +244,18 @@ const decodeDuration = (input: unknown): Either.Either<Duration.Duration, string
 /**
  * Validates a configuration, applies the defaults and parses the URI. Every problem found is
  * reported in one `InvalidConfigError`, each naming its option; secrets are never quoted.
+ *
+ * @example
+ * ```ts
+ * import { Duration, Either } from "effect"
+ * import { Auth, DriverConfig } from "effect-neo4j"
+ *
+ * const config = DriverConfig.resolve({ uri: "neo4j+s://db.example.com", auth: Auth.none(), connectionTimeout: "5 seconds" })
+ * assert.strictEqual(Duration.toMillis(Either.getOrThrow(config).connectionTimeout), 5000)
+ *
+ * const bad = DriverConfig.resolve({ uri: "http://localhost:7474", auth: Auth.none(), fetchSize: 0 })
+ * assert.ok(Either.isLeft(bad)) // one InvalidConfigError naming both problems: the http scheme and fetchSize
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -386,6 +414,17 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
 /**
  * `resolve` as an Effect.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth, DriverConfig } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const config = yield* DriverConfig.resolveEffect({ uri: "bolt://localhost", auth: Auth.none() })
+ *   yield* Effect.log(`connecting to ${config.parsedUri.host}:${config.parsedUri.port}`)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -425,6 +464,17 @@ const withDefault = <A>(config: Config.Config<A>, value: A): Config.Config<A> =>
  *   (comma-separated). Durations are strings such as `"45 seconds"`.
  *
  * The values are not validated here beyond their types: pass the result to `resolve`.
+ *
+ * @example
+ * ```ts
+ * import { ConfigProvider, Effect } from "effect"
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * const env = ConfigProvider.fromMap(new Map([["NEO4J_URI", "neo4j://localhost"], ["NEO4J_FETCH_SIZE", "500"]]))
+ * const config = Effect.runSync(Effect.withConfigProvider(DriverConfig.config, env))
+ * assert.strictEqual(config.fetchSize, 500)
+ * assert.strictEqual(config.auth.scheme, "none") // no NEO4J_USERNAME
+ * ```
  *
  * @since 0.1.0
  * @category config
@@ -509,6 +559,17 @@ export const config: Config.Config<DriverConfig> = Config.all({
  * `#` and `=`. Blank lines, comment lines and lines without `=` are skipped; CRLF line endings,
  * a byte-order mark and an `export ` prefix are accepted. A later key replaces an earlier one.
  *
+ * @example
+ * ```ts
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * const keys = DriverConfig.parseAuraFile(
+ *   "# Wait 60 seconds before connecting\nNEO4J_URI=neo4j+s://a0a2fa1d.databases.neo4j.io\nNEO4J_PASSWORD=s3cr#t=x\n"
+ * )
+ * assert.strictEqual(keys.NEO4J_URI, "neo4j+s://a0a2fa1d.databases.neo4j.io")
+ * assert.strictEqual(keys.NEO4J_PASSWORD, "s3cr#t=x")
+ * ```
+ *
  * @since 0.1.0
  * @category aura
  */
@@ -518,6 +579,18 @@ export const parseAuraFile: (text: string) => Record<string, string> = auraFile.
  * Reads an Aura connection file into a `ConfigProvider` holding exactly its keys (read it with
  * `config`). A file that cannot be read, or that has no `NEO4J_URI`, is an `InvalidConfigError`
  * naming the file; no value from the file is ever quoted.
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import { Effect } from "effect"
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * const auraConfig = Effect.gen(function* () {
+ *   const provider = yield* DriverConfig.fromAuraFile("Neo4j-a0a2fa1d-Created-2023-11-06.txt")
+ *   return yield* Effect.withConfigProvider(DriverConfig.config, provider)
+ * }).pipe(Effect.provide(NodeContext.layer))
+ * ```
  *
  * @since 0.1.0
  * @category aura
@@ -530,6 +603,18 @@ export const fromAuraFile: (
  * A layer that makes an Aura connection file the `ConfigProvider` for what it is provided to;
  * keys the file lacks (tuning keys such as `NEO4J_FETCH_SIZE`) fall back to the provider in
  * place before (the environment by default).
+ *
+ * @example
+ * ```ts
+ * import { NodeFileSystem } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import { DriverConfig, Neo4jDriver } from "effect-neo4j"
+ *
+ * const AuraLive = Neo4jDriver.Neo4jDriverLive.pipe(
+ *   Layer.provide(DriverConfig.layerAuraFile("Neo4j-a0a2fa1d-Created-2023-11-06.txt")),
+ *   Layer.provide(NodeFileSystem.layer)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category aura

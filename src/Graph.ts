@@ -161,17 +161,43 @@ const hasProperties = (p: Properties): boolean => {
 /**
  * A node as returned by a query: a snapshot of its labels and properties.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Graph, Neo4jDriver } from "effect-neo4j"
+ *
+ * const people = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { records } = yield* driver.executeQuery("MATCH (p:Person) RETURN p LIMIT 10")
+ *   return records.map((r) => r.get("p") as Graph.Node<{ name: string }>).map((p) => `${p.labels.join(":")} ${p.properties.name}`)
+ * })
+ *
+ * assert.strictEqual(String(new Graph.Node(4, ["Person"], { name: "Ada" })), '(4:Person {name: "Ada"})')
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Node<P extends Properties = Properties> implements Equal.Equal {
-  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  /**
+   * The numeric id (deprecated by Neo4j in favour of `elementId`).
+   * @since 0.1.0
+   */
   readonly identity: number | bigint
-  /** The labels. */
+  /**
+   * The labels.
+   * @since 0.1.0
+   */
   readonly labels: ReadonlyArray<string>
-  /** The properties. */
+  /**
+   * The properties.
+   * @since 0.1.0
+   */
   readonly properties: P
-  /** The element id (on Bolt 4.4, `identity` as a string). */
+  /**
+   * The element id (on Bolt 4.4, `identity` as a string).
+   * @since 0.1.0
+   */
   readonly elementId: string
 
   constructor(identity: number | bigint, labels: ReadonlyArray<string>, properties: P, elementId?: string) {
@@ -181,7 +207,11 @@ export class Node<P extends Properties = Properties> implements Equal.Equal {
     this.elementId = elementId ?? String(identity)
   }
 
-  /** `(4:Person:Actor {name: "Ada"})`: element id, labels, properties. */
+  /**
+   * `(4:Person:Actor {name: "Ada"})`: element id, labels, properties.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     let s = "(" + this.elementId
     for (let i = 0; i < this.labels.length; i++) s += ":" + this.labels[i]
@@ -189,6 +219,11 @@ export class Node<P extends Properties = Properties> implements Equal.Equal {
     return s + ")"
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof Node &&
@@ -199,6 +234,11 @@ export class Node<P extends Properties = Properties> implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
     for (let i = 0; i < this.labels.length; i++) h = (h * 53) ^ Hash.string(this.labels[i]!)
@@ -212,25 +252,57 @@ export class Node<P extends Properties = Properties> implements Equal.Equal {
 /**
  * A relationship as returned by a query, with its type, properties and end nodes.
  *
+ * @example
+ * ```ts
+ * import { Graph } from "effect-neo4j"
+ *
+ * const knows = new Graph.Relationship(7, 1, 2, "KNOWS", { since: 2001 })
+ * assert.strictEqual(String(knows), "(1)-[:KNOWS {since: 2001}]->(2)")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Relationship<P extends Properties = Properties> implements Equal.Equal {
-  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  /**
+   * The numeric id (deprecated by Neo4j in favour of `elementId`).
+   * @since 0.1.0
+   */
   readonly identity: number | bigint
-  /** Numeric id of the start node. */
+  /**
+   * Numeric id of the start node.
+   * @since 0.1.0
+   */
   readonly start: number | bigint
-  /** Numeric id of the end node. */
+  /**
+   * Numeric id of the end node.
+   * @since 0.1.0
+   */
   readonly end: number | bigint
-  /** The relationship type. */
+  /**
+   * The relationship type.
+   * @since 0.1.0
+   */
   readonly type: string
-  /** The properties. */
+  /**
+   * The properties.
+   * @since 0.1.0
+   */
   readonly properties: P
-  /** The element id (on Bolt 4.4, `identity` as a string). */
+  /**
+   * The element id (on Bolt 4.4, `identity` as a string).
+   * @since 0.1.0
+   */
   readonly elementId: string
-  /** Element id of the start node. */
+  /**
+   * Element id of the start node.
+   * @since 0.1.0
+   */
   readonly startNodeElementId: string
-  /** Element id of the end node. */
+  /**
+   * Element id of the end node.
+   * @since 0.1.0
+   */
   readonly endNodeElementId: string
 
   constructor(
@@ -253,13 +325,22 @@ export class Relationship<P extends Properties = Properties> implements Equal.Eq
     this.endNodeElementId = endNodeElementId ?? String(end)
   }
 
-  /** `(1)-[:KNOWS {since: 2001}]->(2)`: end nodes by element id. */
+  /**
+   * `(1)-[:KNOWS {since: 2001}]->(2)`: end nodes by element id.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     let s = "(" + this.startNodeElementId + ")-[:" + this.type
     if (hasProperties(this.properties)) s += " " + showProperties(this.properties)
     return s + "]->(" + this.endNodeElementId + ")"
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof Relationship &&
@@ -274,6 +355,11 @@ export class Relationship<P extends Properties = Properties> implements Equal.Eq
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
     h = (h * 53) ^ Hash.string(this.type)
@@ -291,17 +377,37 @@ export class Relationship<P extends Properties = Properties> implements Equal.Eq
 /**
  * A relationship without its end nodes, as it travels inside a path.
  *
+ * @example
+ * ```ts
+ * import { Graph } from "effect-neo4j"
+ *
+ * const knows = new Graph.UnboundRelationship(7, "KNOWS", { since: 2001 })
+ * assert.strictEqual(String(knows), "-[:KNOWS {since: 2001}]->")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class UnboundRelationship<P extends Properties = Properties> implements Equal.Equal {
-  /** The numeric id (deprecated by Neo4j in favour of `elementId`). */
+  /**
+   * The numeric id (deprecated by Neo4j in favour of `elementId`).
+   * @since 0.1.0
+   */
   readonly identity: number | bigint
-  /** The relationship type. */
+  /**
+   * The relationship type.
+   * @since 0.1.0
+   */
   readonly type: string
-  /** The properties. */
+  /**
+   * The properties.
+   * @since 0.1.0
+   */
   readonly properties: P
-  /** The element id (on Bolt 4.4, `identity` as a string). */
+  /**
+   * The element id (on Bolt 4.4, `identity` as a string).
+   * @since 0.1.0
+   */
   readonly elementId: string
 
   constructor(identity: number | bigint, type: string, properties: P, elementId?: string) {
@@ -313,6 +419,16 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
 
   /**
    * The relationship from `start` to `end`.
+   *
+   * @example
+   * ```ts
+   * import { Graph } from "effect-neo4j"
+   *
+   * const ada = new Graph.Node(1, ["Person"], { name: "Ada" })
+   * const bob = new Graph.Node(2, ["Person"], { name: "Bob" })
+   * const knows = new Graph.UnboundRelationship(7, "KNOWS", {}).bindTo(ada, bob)
+   * assert.deepStrictEqual([knows.start, knows.end], [1, 2])
+   * ```
    *
    * @since 0.1.0
    */
@@ -329,13 +445,22 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
     )
   }
 
-  /** `-[:KNOWS {since: 2001}]->` */
+  /**
+   * `-[:KNOWS {since: 2001}]->`
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     let s = "-[:" + this.type
     if (hasProperties(this.properties)) s += " " + showProperties(this.properties)
     return s + "]->"
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof UnboundRelationship &&
@@ -346,6 +471,11 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.string(this.elementId) * 53) ^ hashInt(this.identity)
     h = (h * 53) ^ Hash.string(this.type)
@@ -360,15 +490,32 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
  * One step of a path: `start`, the relationship walked, and `end`. The relationship keeps its own
  * direction: it may point from `end` to `start`.
  *
+ * @example
+ * ```ts
+ * import type { Graph } from "effect-neo4j"
+ *
+ * const steps = (path: Graph.Path) =>
+ *   path.segments.map((s: Graph.PathSegment) => `${s.start.elementId} -${s.relationship.type}- ${s.end.elementId}`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class PathSegment implements Equal.Equal {
-  /** The node the step leaves. */
+  /**
+   * The node the step leaves.
+   * @since 0.1.0
+   */
   readonly start: Node
-  /** The relationship walked. */
+  /**
+   * The relationship walked.
+   * @since 0.1.0
+   */
   readonly relationship: Relationship
-  /** The node the step reaches. */
+  /**
+   * The node the step reaches.
+   * @since 0.1.0
+   */
   readonly end: Node
 
   constructor(start: Node, relationship: Relationship, end: Node) {
@@ -377,11 +524,20 @@ export class PathSegment implements Equal.Equal {
     this.end = end
   }
 
-  /** `(1)-[:KNOWS]->(2)` or `(1)<-[:KNOWS]-(2)`, nodes by element id. */
+  /**
+   * `(1)-[:KNOWS]->(2)` or `(1)<-[:KNOWS]-(2)`, nodes by element id.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return `(${this.start.elementId})${arrow(this)}(${this.end.elementId})`
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof PathSegment &&
@@ -391,6 +547,11 @@ export class PathSegment implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     const h = (Hash.hash(this.start) * 53) ^ Hash.hash(this.relationship)
     return Hash.optimize((h * 53) ^ Hash.hash(this.end))
@@ -405,17 +566,45 @@ const arrow = (s: PathSegment): string => {
 /**
  * An alternating sequence of nodes and relationships from `start` to `end`, as segments.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Graph, Neo4jDriver } from "effect-neo4j"
+ *
+ * const route = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { records } = yield* driver.executeQuery(
+ *     "MATCH p = shortestPath((:Station {name: $from})-[:LINK*]-(:Station {name: $to})) RETURN p",
+ *     { from: "Bank", to: "Holborn" }
+ *   )
+ *   const path = records[0]?.get("p") as Graph.Path
+ *   return path.nodes.map((n) => n.properties.name) // one more node than path.length
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Path implements Equal.Equal, Iterable<PathSegment> {
-  /** The first node. */
+  /**
+   * The first node.
+   * @since 0.1.0
+   */
   readonly start: Node
-  /** The last node. */
+  /**
+   * The last node.
+   * @since 0.1.0
+   */
   readonly end: Node
-  /** The steps, in order; empty for a single-node path. */
+  /**
+   * The steps, in order; empty for a single-node path.
+   * @since 0.1.0
+   */
   readonly segments: ReadonlyArray<PathSegment>
-  /** The number of relationships. */
+  /**
+   * The number of relationships.
+   * @since 0.1.0
+   */
   readonly length: number
 
   constructor(start: Node, end: Node, segments: ReadonlyArray<PathSegment>) {
@@ -437,11 +626,20 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
     return this.segments.map((s) => s.relationship)
   }
 
+  /**
+   * Iterates over the segments.
+   *
+   * @since 0.1.0
+   */
   [Symbol.iterator](): Iterator<PathSegment> {
     return this.segments[Symbol.iterator]()
   }
 
-  /** `(1)-[:KNOWS]->(2)<-[:LIKES]-(3)`, nodes by element id. */
+  /**
+   * `(1)-[:KNOWS]->(2)<-[:LIKES]-(3)`, nodes by element id.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     let s = `(${this.start.elementId})`
     for (let i = 0; i < this.segments.length; i++) {
@@ -451,6 +649,11 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
     return s
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     if (!(that instanceof Path) || that.length !== this.length) return false
     if (!Equal.equals(this.start, that.start) || !Equal.equals(this.end, that.end)) return false
@@ -460,6 +663,11 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
     return true
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.hash(this.start) * 53) ^ Hash.hash(this.end)
     for (let i = 0; i < this.segments.length; i++) h = (h * 53) ^ Hash.hash(this.segments[i])
@@ -473,6 +681,17 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
 /**
  * Whether a value is a `Node`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Graph } from "effect-neo4j"
+ *
+ * const read = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("p")
+ *   return Graph.isNode(v) ? v.labels : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -480,6 +699,17 @@ export const isNode = (u: unknown): u is Node => u instanceof Node
 
 /**
  * Whether a value is a `Relationship`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Graph } from "effect-neo4j"
+ *
+ * const read = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("r")
+ *   return Graph.isRelationship(v) ? v.type : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -489,6 +719,17 @@ export const isRelationship = (u: unknown): u is Relationship => u instanceof Re
 /**
  * Whether a value is an `UnboundRelationship`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Graph } from "effect-neo4j"
+ *
+ * const read = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("r")
+ *   return Graph.isUnboundRelationship(v) ? v.type : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -497,6 +738,17 @@ export const isUnboundRelationship = (u: unknown): u is UnboundRelationship => u
 /**
  * Whether a value is a `PathSegment`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Graph } from "effect-neo4j"
+ *
+ * const read = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("s")
+ *   return Graph.isPathSegment(v) ? v.relationship.type : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -504,6 +756,17 @@ export const isPathSegment = (u: unknown): u is PathSegment => u instanceof Path
 
 /**
  * Whether a value is a `Path`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Graph } from "effect-neo4j"
+ *
+ * const read = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("p")
+ *   return Graph.isPath(v) ? v.length : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -515,6 +778,14 @@ export const isPath = (u: unknown): u is Path => u instanceof Path
  * equals `5n`, NaN equals NaN), byte arrays by content, lists element-wise, maps key-wise
  * whatever the key order, and value classes through `Equal`.
  *
+ * @example
+ * ```ts
+ * import { Graph } from "effect-neo4j"
+ *
+ * assert.ok(Graph.equals({ ids: [1, 2n], score: NaN }, { score: NaN, ids: [1n, 2] }))
+ * assert.ok(!Graph.equals([1, 2], [2, 1]))
+ * ```
+ *
  * @since 0.1.0
  * @category equivalence
  */
@@ -522,6 +793,13 @@ export const equals: (a: unknown, b: unknown) => boolean = valueEquals
 
 /**
  * A hash that agrees with `equals`.
+ *
+ * @example
+ * ```ts
+ * import { Graph } from "effect-neo4j"
+ *
+ * assert.strictEqual(Graph.hash({ a: 5, b: [1] }), Graph.hash({ b: [1n], a: 5n }))
+ * ```
  *
  * @since 0.1.0
  * @category equivalence

@@ -16,7 +16,9 @@ import type { Duration } from "effect"
  *
  * @example
  * ```ts
- * const blameUs = (e: ServerFailure) => e.classification === "CLIENT_ERROR"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ * const blameUs = (e: Neo4jError.ServerFailure) => e.classification === "CLIENT_ERROR"
  * ```
  *
  * @since 0.1.0
@@ -33,7 +35,9 @@ export type ErrorClassification = "CLIENT_ERROR" | "DATABASE_ERROR" | "TRANSIENT
  *
  * @example
  * ```ts
- * const explain = (e: ServerFailure) => `${e.gqlStatus} ${e.description} (${e.code ?? "no code"})`
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ * const explain = (e: Neo4jError.ServerFailure) => `${e.gqlStatus} ${e.description} (${e.code ?? "no code"})`
  * ```
  *
  * @since 0.1.0
@@ -72,7 +76,10 @@ export interface ServerFailure {
  *
  * @example
  * ```ts
- * const report = (s: RetrySummary) => `${s.attempts} attempts over ${Duration.format(s.elapsed)}`
+ * import { Duration } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ * const report = (s: Neo4jError.RetrySummary) => `${s.attempts} attempts over ${Duration.format(s.elapsed)}`
  * ```
  *
  * @since 0.1.0
@@ -89,7 +96,9 @@ export interface RetrySummary {
  *
  * @example
  * ```ts
- * const attempts = (e: TransientError) => e.retries?.attempts ?? 1
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ * const attempts = (e: Neo4jError.TransientError) => e.retries?.attempts ?? 1
  * ```
  *
  * @since 0.1.0
@@ -106,6 +115,16 @@ export interface Retried {
  * The client is unauthorized due to authentication failure. (user "neo4j", server
  * localhost:7687)`; never the credentials.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * const orExplain = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.catchTag("AuthenticationError", (e) => Effect.dieMessage(`check NEO4J_USERNAME / NEO4J_PASSWORD: ${e.message}`)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -120,6 +139,17 @@ export class AuthenticationError extends Data.TaggedError("AuthenticationError")
  * The server ended an authorization (`Neo.ClientError.Security.AuthorizationExpired`); the work
  * can be retried on a fresh connection.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // transaction functions retry it on their own; an auto-commit query can be run again once
+ * const once = <A>(query: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   query.pipe(Effect.retry({ while: (e) => e._tag === "AuthorizationExpiredError", times: 1 }))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -132,6 +162,16 @@ export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationEx
 /**
  * The auth token expired (`Neo.ClientError.Security.TokenExpired`). Not retriable as such: only
  * a token manager that supplies a fresh token can make a new attempt succeed.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * const orLogin = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.catchTag("TokenExpiredError", () => Effect.fail({ _tag: "LoginRequired" } as const)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -152,6 +192,20 @@ export type ServiceUnavailableReason = "Connect" | "Read" | "Write" | "Closed" |
 
 /**
  * The server cannot be reached or the connection was lost.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * const logged = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(
+ *     Effect.tapErrorTag("ServiceUnavailableError", (e) =>
+ *       Effect.logWarning(`${e.reason} ${e.address ?? ""}: ${e.message}${e.permanent ? " (no retry can help)" : ""}`)
+ *     )
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -177,6 +231,17 @@ export class ServiceUnavailableError extends Data.TaggedError("ServiceUnavailabl
 /**
  * A cluster member went away mid-session; the work can be retried elsewhere.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // transaction functions retry it on their own; an auto-commit query can be run again elsewhere
+ * const elsewhere = <A>(query: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   query.pipe(Effect.retry({ while: (e) => e._tag === "SessionExpiredError", times: 2 }))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -192,6 +257,16 @@ export class SessionExpiredError extends Data.TaggedError("SessionExpiredError")
 /**
  * The peer does not speak Bolt as expected: garbled bytes, an unexpected message, no common
  * version, or an HTTP server on the Bolt port.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * const explained = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.catchTag("ProtocolError", (e) => Effect.dieMessage(`is NEO4J_URI a Bolt port (7687)? ${e.message}`)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -215,6 +290,17 @@ export class ProtocolError extends Data.TaggedError("ProtocolError")<{
  * `TransientError` from the server is always retriable. The getter still refuses those two codes
  * for a `TransientError` built by hand.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // what is left once a transaction function's retries gave up
+ * const reported = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.tapErrorTag("TransientError", (e) => Effect.logError(`${e.code}: gave up after ${e.retries?.attempts ?? 1} attempts`)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -231,6 +317,22 @@ export class TransientError extends Data.TaggedError("TransientError")<ServerFai
 /**
  * The server's client class (`Neo.ClientError.*`): the request was wrong. Also carries the two
  * reclassified transaction codes (see `TransientError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // CREATE CONSTRAINT ... REQUIRE u.email IS UNIQUE, then a second user with the same email
+ * const created = (work: Effect.Effect<void, Neo4jError.Neo4jError>) =>
+ *   work.pipe(
+ *     Effect.as(true),
+ *     Effect.catchTag("ClientError", (e) =>
+ *       e.code === "Neo.ClientError.Schema.ConstraintValidationFailed" ? Effect.succeed(false) : Effect.fail(e)
+ *     )
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -249,6 +351,16 @@ export class ClientError extends Data.TaggedError("ClientError")<ServerFailure &
  * The server's database class (`Neo.DatabaseError.*`): the server failed. A FAILURE without a
  * status code, or with one outside the three Neo4j classes, also maps here (its message says so).
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * const logged = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.tapErrorTag("DatabaseError", (e) => Effect.logError(`server failure ${e.code ?? e.gqlStatus}: ${e.message}`)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -260,6 +372,17 @@ export class DatabaseError extends Data.TaggedError("DatabaseError")<ServerFailu
 
 /**
  * No connection became available within the acquisition timeout.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // the pool stayed full for connectionAcquisitionTimeout (60 s by default): shed load
+ * const orBusy = <A>(work: Effect.Effect<A, Neo4jError.Neo4jError>) =>
+ *   work.pipe(Effect.catchTag("ConnectionAcquisitionTimeoutError", () => Effect.fail({ _tag: "Busy" } as const)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -275,6 +398,19 @@ export class ConnectionAcquisitionTimeoutError extends Data.TaggedError("Connect
 /**
  * A result was read after its transaction or session ended.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const session = yield* (yield* Neo4jDriver.Neo4jDriver).session()
+ *   const result = yield* session.run("UNWIND range(1, 10) AS n RETURN n")
+ *   yield* result.consume // discards the records
+ *   return yield* result.list // fails with ResultConsumedError
+ * }).pipe(Effect.scoped)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -288,11 +424,17 @@ export class ResultConsumedError extends Data.TaggedError("ResultConsumedError")
  * `Result.single` found no record, or more than one (`count` says how many it saw: 0, or 2 when
  * it stopped at the second). Never retried: the query's answer will not change by itself.
  *
+ * @example
  * ```ts
- * const maybeOne = result.single.pipe(
- *   Effect.asSome,
- *   Effect.catchTag("ResultCardinalityError", (e) => e.count === 0 ? Effect.succeedNone : Effect.fail(e))
- * )
+ * import { Effect } from "effect"
+ * import type { Result } from "effect-neo4j"
+ *
+ * // Some(record), None when there is none, a failure when there are several
+ * const maybeOne = (result: Result.Result) =>
+ *   result.single.pipe(
+ *     Effect.asSome,
+ *     Effect.catchTag("ResultCardinalityError", (e) => (e.count === 0 ? Effect.succeedNone : Effect.fail(e)))
+ *   )
  * ```
  *
  * @since 0.1.0
@@ -313,9 +455,13 @@ export class ResultCardinalityError extends Data.TaggedError("ResultCardinalityE
  * fails: the next read gives the record after it, and the connection stays usable, as in the
  * reference drivers (the Python driver's `BrokenRecordError`).
  *
+ * @example
  * ```ts
- * // skip the records the driver cannot represent, keep reading the rest
- * const nextReadable = result.next.pipe(Effect.catchTag("BrokenRecordError", () => result.next))
+ * import { Effect } from "effect"
+ * import type { Result } from "effect-neo4j"
+ *
+ * // skip a record the driver cannot represent, keep reading the rest
+ * const nextReadable = (result: Result.Result) => result.next.pipe(Effect.catchTag("BrokenRecordError", () => result.next))
  * ```
  *
  * @since 0.1.0
@@ -330,6 +476,19 @@ export class BrokenRecordError extends Data.TaggedError("BrokenRecordError")<{ r
 /**
  * The connection died during COMMIT: the transaction may or may not have been committed, so it
  * is never retried blindly.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ *
+ * // never retried blindly: find out whether the commit happened first
+ * const checked = <A>(commit: Effect.Effect<A, Neo4jError.Neo4jError>, committed: Effect.Effect<boolean>) =>
+ *   commit.pipe(
+ *     Effect.catchTag("IncompleteCommitError", (e) => Effect.flatMap(committed, (done) => (done ? Effect.void : Effect.fail(e))))
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -346,6 +505,17 @@ export class IncompleteCommitError extends Data.TaggedError("IncompleteCommitErr
 /**
  * Bad configuration on our side: a malformed URI, an unknown scheme, an invalid option.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Neo4jDriver.make({ uri: "http://localhost:7474", auth: Auth.none() }).pipe(
+ *   Effect.catchTag("InvalidConfigError", (e) => Effect.dieMessage(e.message)), // ... Neo4j's HTTP API is not Bolt ...
+ *   Effect.scoped
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -357,6 +527,18 @@ export class InvalidConfigError extends Data.TaggedError("InvalidConfigError")<{
 
 /**
  * A parameter value that cannot be sent (a function, a symbol, an integer beyond int64, ...).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   // fails with InvalidParameterError: a function is not a Cypher value, RUN cannot carry it
+ *   return yield* driver.executeQuery("RETURN $f AS f", { f: () => 1 })
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -407,6 +589,17 @@ export type Neo4jError =
 
 /**
  * Whether a failure is worth retrying in a transaction function.
+ *
+ * @example
+ * ```ts
+ * import { Neo4jError } from "effect-neo4j"
+ *
+ * assert.strictEqual(Neo4jError.isRetriable(new Neo4jError.SessionExpiredError({ message: "leader switch" })), true)
+ * assert.strictEqual(
+ *   Neo4jError.isRetriable(new Neo4jError.ClientError({ message: "bad", code: "Neo.ClientError.Statement.SyntaxError" })),
+ *   false
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category predicates

@@ -42,9 +42,10 @@ export interface Counters {
  *
  * @example
  * ```ts
- * for (const n of summary.notifications) {
- *   if (n.severityLevel === "WARNING") console.warn(`${n.title}: ${n.description}`)
- * }
+ * import type { Result } from "effect-neo4j"
+ *
+ * const warnings = (summary: Result.ResultSummary) =>
+ *   summary.notifications.filter((n) => n.severityLevel === "WARNING").map((n) => `${n.title}: ${n.description}`)
  * ```
  *
  * @since 0.1.0
@@ -58,7 +59,9 @@ export type NotificationSeverityLevel = "WARNING" | "INFORMATION" | "UNKNOWN"
  *
  * @example
  * ```ts
- * const deprecations = summary.notifications.filter((n) => n.category === "DEPRECATION")
+ * import type { Result } from "effect-neo4j"
+ *
+ * const deprecations = (summary: Result.ResultSummary) => summary.notifications.filter((n) => n.category === "DEPRECATION")
  * ```
  *
  * @since 0.1.0
@@ -81,7 +84,9 @@ export type NotificationCategory =
  *
  * @example
  * ```ts
- * const at = (p: NotificationPosition) => `line ${p.line}, column ${p.column}`
+ * import type { Result } from "effect-neo4j"
+ *
+ * const at = (p: Result.NotificationPosition) => `line ${p.line}, column ${p.column}`
  * ```
  *
  * @since 0.1.0
@@ -100,9 +105,16 @@ export interface NotificationPosition {
  *
  * @example
  * ```ts
- * for (const n of summary.notifications) {
- *   console.log(n.code, n.severityLevel, n.category, n.position?.line, n.description)
- * }
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { summary } = yield* driver.executeQuery("MATCH (a:Person), (b:Movie) RETURN a, b") // a cartesian product
+ *   for (const n of summary.notifications) {
+ *     yield* Effect.logWarning(`${n.code} (${n.severityLevel}, ${n.category}) at line ${n.position?.line}: ${n.description}`)
+ *   }
+ * })
  * ```
  *
  * @since 0.1.0
@@ -136,10 +148,11 @@ export interface Notification {
  *
  * @example
  * ```ts
- * const noRows = summary.gqlStatusObjects.some((s) => s.gqlStatus === "02000")
- * for (const s of summary.gqlStatusObjects) {
- *   if (s.isNotification) console.log(s.gqlStatus, s.severity, s.classification, s.statusDescription)
- * }
+ * import type { Result } from "effect-neo4j"
+ *
+ * const noRows = (summary: Result.ResultSummary) => summary.gqlStatusObjects.some((s) => s.gqlStatus === "02000")
+ * const notifications = (summary: Result.ResultSummary) =>
+ *   summary.gqlStatusObjects.filter((s) => s.isNotification).map((s) => `${s.gqlStatus} ${s.severity}: ${s.statusDescription}`)
  * ```
  *
  * @since 0.1.0
@@ -173,7 +186,9 @@ export interface GqlStatusObject {
  *
  * @example
  * ```ts
- * const wrote = summary.queryType === "w" || summary.queryType === "rw"
+ * import type { Result } from "effect-neo4j"
+ *
+ * const wrote = (summary: Result.ResultSummary) => summary.queryType === "w" || summary.queryType === "rw"
  * ```
  *
  * @since 0.1.0
@@ -187,7 +202,9 @@ export type QueryType = "r" | "w" | "rw" | "s"
  *
  * @example
  * ```ts
- * const outcome: StreamOutcome = { hadRecords: false, discarded: false } // -> 02000 no data
+ * import type { Result } from "effect-neo4j"
+ *
+ * const outcome: Result.StreamOutcome = { hadRecords: false, discarded: false } // reported as 02000, no data
  * ```
  *
  * @since 0.1.0
@@ -202,6 +219,18 @@ export interface StreamOutcome {
 
 /**
  * What the server said about a finished query.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { summary } = yield* driver.executeQuery("CREATE (:Person {name: $name})", { name: "Ada" })
+ *   yield* Effect.log(`${summary.counters.nodesCreated} node(s) created on ${summary.server.address} in ${summary.database}`)
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -241,6 +270,22 @@ export interface ResultSummary {
 /**
  * A streaming result.
  *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session()
+ *   const result = yield* session.run("MATCH (p:Person) RETURN p.name AS name")
+ *   // one PULL of 1000 records for the first 10, then DISCARD of the rest
+ *   const names = yield* result.records.pipe(Stream.map((r) => r.get("name")), Stream.take(10), Stream.runCollect)
+ *   const summary = yield* result.consume
+ *   return { names, availableAfterMs: summary.resultAvailableAfter }
+ * }).pipe(Effect.scoped)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -275,6 +320,18 @@ export interface Result {
 /**
  * An eager result: all records read, and the summary.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { keys, records, summary } = yield* driver.executeQuery("MATCH (p:Person) RETURN p.name AS name, p.age AS age")
+ *   return records.map((r) => r.toObject()) // keys: ["name", "age"]
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -284,19 +341,30 @@ export interface EagerResult {
   readonly summary: ResultSummary
 }
 
-/**
- * `single` found no record, or more than one: one of the `Neo4jError` classes (it lives in
- * `Neo4jError`, with the others), re-exported here where `single` is.
- *
- * @since 0.1.0
- * @category errors
- */
-export { ResultCardinalityError } from "./Neo4jError.js"
+export {
+  /**
+   * `single` found no record, or more than one: one of the `Neo4jError` classes (it lives in
+   * `Neo4jError`, with the others), re-exported here where `single` is.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  ResultCardinalityError
+} from "./Neo4jError.js"
 
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : 0)
 
 /**
  * Reads the counters from a summary's `stats` map.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect-neo4j"
+ *
+ * const counters = Result.countersFrom({ "nodes-created": 1, "properties-set": 2 })
+ * assert.strictEqual(counters.nodesCreated, 1)
+ * assert.strictEqual(counters.containsUpdates, true)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -377,14 +445,17 @@ const NO_COUNTERS: Counters = Object.freeze({
  *
  * @example
  * ```ts
- * const summary = summaryFrom(
+ * import { Result } from "effect-neo4j"
+ *
+ * const summary = Result.summaryFrom(
  *   { text: "RETURN 1 AS n", parameters: {} },
  *   { address: "localhost:7687", agent: "Neo4j/5.26.0", protocolVersion: "5.4" },
  *   { fields: ["n"], t_first: 1 },
  *   { type: "r", t_last: 2 },
  *   { hadRecords: true, discarded: false }
  * )
- * summary.gqlStatusObjects[0]?.gqlStatus // "00000"
+ * assert.strictEqual(summary.queryType, "r")
+ * assert.strictEqual(summary.gqlStatusObjects[0]?.gqlStatus, "00000")
  * ```
  *
  * @since 0.1.0
@@ -423,7 +494,9 @@ export const summaryFrom = (
  *
  * @example
  * ```ts
- * const notifications = notificationsReported(summary) ? summary.notifications : null
+ * import { Result } from "effect-neo4j"
+ *
+ * const notifications = (summary: Result.ResultSummary) => (Result.notificationsReported(summary) ? summary.notifications : null)
  * ```
  *
  * @since 0.1.0
@@ -438,8 +511,10 @@ export const notificationsReported = (summary: ResultSummary): boolean =>
  *
  * @example
  * ```ts
- * summaryProblem({ type: "wr" })?._tag // "ProtocolError"
- * summaryProblem({ type: "r" }) // undefined
+ * import { Result } from "effect-neo4j"
+ *
+ * assert.strictEqual(Result.summaryProblem({ type: "wr" })?._tag, "ProtocolError")
+ * assert.strictEqual(Result.summaryProblem({ type: "r" }), undefined)
  * ```
  *
  * @since 0.1.0

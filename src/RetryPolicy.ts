@@ -30,6 +30,15 @@ import {
 /**
  * The official drivers' retry parameters.
  *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { RetryPolicy } from "effect-neo4j"
+ *
+ * assert.strictEqual(Duration.toMillis(RetryPolicy.DEFAULTS.initialDelay), 1000)
+ * assert.strictEqual(Duration.toSeconds(RetryPolicy.DEFAULTS.maxRetryTime), 30)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -58,6 +67,18 @@ export interface BackoffOptions {
  * Jittered exponential back-off with no end: delays of `initialDelay * multiplier^n`, each
  * scaled by a random factor in `[1 - jitter, 1 + jitter]` (taken from the `Random` service).
  * Outputs the un-jittered delay.
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { RetryPolicy } from "effect-neo4j"
+ *
+ * // 200 ms, 300 ms, 450 ms, ... (each ±10 %), five retries at most, retriable errors only
+ * const retry = RetryPolicy.backoff({ initialDelay: "200 millis", multiplier: 1.5, jitter: 0.1 }).pipe(
+ *   Schedule.intersect(Schedule.recurs(5)),
+ *   RetryPolicy.whileRetriable
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -119,6 +140,9 @@ const strictCapImpl = <Out, In, R>(
  *
  * @example
  * ```ts
+ * import { Schedule } from "effect"
+ * import { RetryPolicy } from "effect-neo4j"
+ *
  * // under Effect.retry: retries 10, 20 and 25 s after the first failure, then none
  * const schedule = Schedule.spaced("10 seconds").pipe(RetryPolicy.strictCap("25 seconds"))
  * ```
@@ -142,6 +166,17 @@ export const strictCap: {
  * Continues only while the failure is retriable (`isRetriable`): a non-retriable error ends
  * the retries at once.
  *
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { Neo4jDriver, RetryPolicy } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.verifyConnectivity()
+ * }).pipe(Effect.retry(RetryPolicy.whileRetriable(Schedule.spaced("2 seconds").pipe(Schedule.upTo("1 minute")))))
+ * ```
+ *
  * @since 0.1.0
  * @category combinators
  */
@@ -153,6 +188,18 @@ export const whileRetriable = <Out, In, R>(self: Schedule.Schedule<Out, In, R>):
  * `maxRetryTime` (30 s by default), continuing only while the error is retriable. Use it with
  * `Effect.retry`; there the budget is counted from the first failure. `retrying` counts it from
  * the start of the first attempt.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver, RetryPolicy } from "effect-neo4j"
+ *
+ * // the transaction functions' policy for other work: 1 s, 2 s, 4 s, ... (±20 %), for 10 s after the first failure
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.updateRoutingTable({ database: "neo4j" })
+ * }).pipe(Effect.retry(RetryPolicy.defaultSchedule("10 seconds")))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -167,7 +214,11 @@ export const defaultSchedule = (
  *
  * @example
  * ```ts
- * const options: RetryPolicy.RetryingOptions<number, TransientError, never> = {
+ * import { Schedule } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ * import { RetryPolicy } from "effect-neo4j"
+ *
+ * const options: RetryPolicy.RetryingOptions<number, Neo4jError.TransientError, never> = {
  *   schedule: Schedule.recurs(3)
  * }
  * ```
@@ -201,9 +252,12 @@ export interface RetryingOptions<Out, E, R> {
  *
  * @example
  * ```ts
- * const query = RetryPolicy.retrying(Effect.fail(new TransientError({ message: "busy" })), {
- *   maxRetryTime: "5 seconds"
- * })
+ * import { Effect } from "effect"
+ * import { Neo4jError, RetryPolicy } from "effect-neo4j"
+ *
+ * const busy = Effect.fail(new Neo4jError.TransientError({ message: "Neo.TransientError.General.DatabaseUnavailable" }))
+ * // fails after 5 s with that TransientError, its message ending "(gave up after N attempts over 5 s)"
+ * const program = RetryPolicy.retrying(busy, { maxRetryTime: "5 seconds" })
  * ```
  *
  * @since 0.1.0

@@ -29,17 +29,38 @@ const formatFloat = (n: number): string => (Number.isInteger(n) ? n.toFixed(1) :
  * A point in 2D (`z` undefined) or 3D space. Coordinates are floats; `srid` names the coordinate
  * reference system.
  *
+ * @example
+ * ```ts
+ * import { Spatial } from "effect-neo4j"
+ *
+ * const eiffelTower = new Spatial.Point(4326, 2.2945, 48.8584)
+ * assert.strictEqual(eiffelTower.dimension, 2)
+ * assert.strictEqual(String(eiffelTower), "Point{srid=4326, x=2.2945, y=48.8584}")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Point implements Equal.Equal {
-  /** Spatial reference system identifier. */
+  /**
+   * Spatial reference system identifier.
+   * @since 0.1.0
+   */
   readonly srid: number
-  /** x (or longitude). */
+  /**
+   * x (or longitude).
+   * @since 0.1.0
+   */
   readonly x: number
-  /** y (or latitude). */
+  /**
+   * y (or latitude).
+   * @since 0.1.0
+   */
   readonly y: number
-  /** z (or height), undefined for a 2D point. */
+  /**
+   * z (or height), undefined for a 2D point.
+   * @since 0.1.0
+   */
   readonly z: number | undefined
 
   /**
@@ -62,12 +83,21 @@ export class Point implements Equal.Equal {
     return this.z === undefined ? 2 : 3
   }
 
-  /** `Point{srid=4326, x=1.0, y=2.0}` (the official driver's form), with `z` for 3D. */
+  /**
+   * `Point{srid=4326, x=1.0, y=2.0}` (the official driver's form), with `z` for 3D.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     const xy = `Point{srid=${this.srid}, x=${formatFloat(this.x)}, y=${formatFloat(this.y)}`
     return this.z === undefined ? xy + "}" : `${xy}, z=${formatFloat(this.z)}}`
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof Point &&
@@ -78,6 +108,11 @@ export class Point implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.number(this.srid) * 53) ^ Hash.number(this.x)
     h = (h * 53) ^ Hash.number(this.y)
@@ -90,9 +125,14 @@ export class Point implements Equal.Equal {
  * number: the constructor without the throw. An `Either` is an `Effect`: `yield*` it in
  * `Effect.gen`.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Spatial } from "effect-neo4j"
+ *
  * const london = Spatial.makePoint(4326, -0.118, 51.509) // Right(Point)
  * const bad = Spatial.makePoint(4326.5, 0, 0) // Left(InvalidParameterError)
+ * assert.ok(Either.isRight(london) && Either.isLeft(bad))
  * ```
  *
  * @since 0.1.0
@@ -104,6 +144,20 @@ export const makePoint = (...args: ConstructorParameters<typeof Point>): Either.
 /**
  * A 2D point in WGS-84 (SRID 4326).
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver, Spatial } from "effect-neo4j"
+ *
+ * const storesNearby = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.executeQuery(
+ *     "MATCH (s:Store) WHERE point.distance(s.location, $here) < 1000 RETURN s.name AS name",
+ *     { here: Spatial.wgs84(-0.118, 51.509) }
+ *   )
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -111,6 +165,14 @@ export const wgs84 = (longitude: number, latitude: number): Point => new Point(W
 
 /**
  * A 3D point in WGS-84 3D (SRID 4979).
+ *
+ * @example
+ * ```ts
+ * import { Spatial } from "effect-neo4j"
+ *
+ * const summit = Spatial.wgs84_3d(86.925, 27.9881, 8848.86)
+ * assert.deepStrictEqual([summit.srid, summit.dimension], [4979, 3])
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -121,6 +183,13 @@ export const wgs84_3d = (longitude: number, latitude: number, height: number): P
 /**
  * A 2D cartesian point (SRID 7203).
  *
+ * @example
+ * ```ts
+ * import { Spatial } from "effect-neo4j"
+ *
+ * assert.strictEqual(String(Spatial.cartesian(1, 2)), "Point{srid=7203, x=1.0, y=2.0}")
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -129,6 +198,13 @@ export const cartesian = (x: number, y: number): Point => new Point(CARTESIAN_2D
 /**
  * A 3D cartesian point (SRID 9157).
  *
+ * @example
+ * ```ts
+ * import { Spatial } from "effect-neo4j"
+ *
+ * assert.strictEqual(String(Spatial.cartesian3d(1, 2, 3.5)), "Point{srid=9157, x=1.0, y=2.0, z=3.5}")
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -136,6 +212,17 @@ export const cartesian3d = (x: number, y: number, z: number): Point => new Point
 
 /**
  * Whether a value is a `Point`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Spatial } from "effect-neo4j"
+ *
+ * const coordinates = (record: Record.Neo4jRecord) => {
+ *   const location = record.get("location")
+ *   return Spatial.isPoint(location) ? [location.x, location.y] : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards

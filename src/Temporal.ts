@@ -48,15 +48,33 @@ import type { InvalidParameterError } from "./Neo4jError.js"
 /**
  * A date without a time zone, e.g. `2007-12-03` (Cypher `DATE`).
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const leapDay = new Temporal.Date(2024, 2, 29)
+ * assert.strictEqual(leapDay.toString(), "2024-02-29")
+ * assert.strictEqual(leapDay.toStandardDate().toISOString(), "2024-02-29T00:00:00.000Z")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Date implements Equal.Equal {
-  /** Year, -999,999,999 to 999,999,999. */
+  /**
+   * Year, -999,999,999 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly year: number
-  /** Month, 1 to 12. */
+  /**
+   * Month, 1 to 12.
+   * @since 0.1.0
+   */
   readonly month: number
-  /** Day of the month, 1 to 31. */
+  /**
+   * Day of the month, 1 to 31.
+   * @since 0.1.0
+   */
   readonly day: number
 
   /**
@@ -104,6 +122,14 @@ export class Date implements Equal.Equal {
    * @throws RangeError for an argument out of range (an invalid JS Date, a count beyond the
    * supported range): `liftThrowable(Date.fromStandardDateUTC)` returns an `Either` instead
    *
+   * @example
+   * ```ts
+   * import { Temporal } from "effect-neo4j"
+   *
+   * const date = Temporal.Date.fromStandardDateUTC(new globalThis.Date("2024-02-29T23:30:00Z"))
+   * assert.strictEqual(date.toString(), "2024-02-29")
+   * ```
+   *
    * @since 0.1.0
    * @category constructors
    */
@@ -133,15 +159,29 @@ export class Date implements Equal.Equal {
     return new globalThis.Date(this.toEpochDay() * 86_400_000)
   }
 
-  /** ISO 8601: `2007-12-03`; years beyond 0000-9999 as `+012345` / `-000001`. */
+  /**
+   * ISO 8601: `2007-12-03`; years beyond 0000-9999 as `+012345` / `-000001`.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return formatDate(this.year, this.month, this.day)
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return that instanceof Date && this.year === that.year && this.month === that.month && this.day === that.day
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     return Hash.optimize(mix(mix(Hash.number(this.year), this.month), this.day))
   }
@@ -153,17 +193,37 @@ export class Date implements Equal.Equal {
 /**
  * A time of day without a time zone, e.g. `12:50:35.556` (Cypher `LOCAL TIME`).
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const time = new Temporal.LocalTime(12, 50, 35, 556_000_000)
+ * assert.strictEqual(time.toString(), "12:50:35.556000000")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class LocalTime implements Equal.Equal {
-  /** Hour, 0 to 23. */
+  /**
+   * Hour, 0 to 23.
+   * @since 0.1.0
+   */
   readonly hour: number
-  /** Minute, 0 to 59. */
+  /**
+   * Minute, 0 to 59.
+   * @since 0.1.0
+   */
   readonly minute: number
-  /** Second, 0 to 59. */
+  /**
+   * Second, 0 to 59.
+   * @since 0.1.0
+   */
   readonly second: number
-  /** Nanosecond of the second, 0 to 999,999,999. */
+  /**
+   * Nanosecond of the second, 0 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly nanosecond: number
 
   /**
@@ -223,11 +283,20 @@ export class LocalTime implements Equal.Equal {
     return nanoOfDay(this.hour, this.minute, this.second, this.nanosecond)
   }
 
-  /** ISO 8601: `12:50:35.556000000`. */
+  /**
+   * ISO 8601: `12:50:35.556000000`.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return formatTime(this.hour, this.minute, this.second, this.nanosecond)
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof LocalTime &&
@@ -238,6 +307,11 @@ export class LocalTime implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     return Hash.optimize(mix(Hash.number(this.toNanoOfDay()), 0x74))
   }
@@ -250,19 +324,42 @@ export class LocalTime implements Equal.Equal {
 /**
  * A time of day with a UTC offset, e.g. `12:50:35.556+01:00` (Cypher `ZONED TIME`).
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const inParis = new Temporal.Time(12, 50, 35, 0, 3600)
+ * assert.strictEqual(inParis.toString(), "12:50:35+01:00")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Time implements Equal.Equal {
-  /** Hour, 0 to 23. */
+  /**
+   * Hour, 0 to 23.
+   * @since 0.1.0
+   */
   readonly hour: number
-  /** Minute, 0 to 59. */
+  /**
+   * Minute, 0 to 59.
+   * @since 0.1.0
+   */
   readonly minute: number
-  /** Second, 0 to 59. */
+  /**
+   * Second, 0 to 59.
+   * @since 0.1.0
+   */
   readonly second: number
-  /** Nanosecond of the second, 0 to 999,999,999. */
+  /**
+   * Nanosecond of the second, 0 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly nanosecond: number
-  /** Offset from UTC in seconds, -64,800 to 64,800. */
+  /**
+   * Offset from UTC in seconds, -64,800 to 64,800.
+   * @since 0.1.0
+   */
   readonly timeZoneOffsetSeconds: number
 
   /**
@@ -331,11 +428,20 @@ export class Time implements Equal.Equal {
     return nanoOfDay(this.hour, this.minute, this.second, this.nanosecond)
   }
 
-  /** ISO 8601: `12:50:35.556000000+01:00`, `Z` for UTC. */
+  /**
+   * ISO 8601: `12:50:35.556000000+01:00`, `Z` for UTC.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return formatTime(this.hour, this.minute, this.second, this.nanosecond) + formatOffset(this.timeZoneOffsetSeconds)
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof Time &&
@@ -347,6 +453,11 @@ export class Time implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     return Hash.optimize(mix(Hash.number(this.toNanoOfDay()), this.timeZoneOffsetSeconds))
   }
@@ -358,23 +469,52 @@ export class Time implements Equal.Equal {
 /**
  * A date and time without a time zone, e.g. `2015-07-04T19:32:24` (Cypher `LOCAL DATETIME`).
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const landing = new Temporal.LocalDateTime(1969, 7, 20, 20, 17, 40, 0)
+ * assert.strictEqual(landing.toString(), "1969-07-20T20:17:40")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class LocalDateTime implements Equal.Equal {
-  /** Year, -999,999,999 to 999,999,999. */
+  /**
+   * Year, -999,999,999 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly year: number
-  /** Month, 1 to 12. */
+  /**
+   * Month, 1 to 12.
+   * @since 0.1.0
+   */
   readonly month: number
-  /** Day of the month, 1 to 31. */
+  /**
+   * Day of the month, 1 to 31.
+   * @since 0.1.0
+   */
   readonly day: number
-  /** Hour, 0 to 23. */
+  /**
+   * Hour, 0 to 23.
+   * @since 0.1.0
+   */
   readonly hour: number
-  /** Minute, 0 to 59. */
+  /**
+   * Minute, 0 to 59.
+   * @since 0.1.0
+   */
   readonly minute: number
-  /** Second, 0 to 59. */
+  /**
+   * Second, 0 to 59.
+   * @since 0.1.0
+   */
   readonly second: number
-  /** Nanosecond of the second, 0 to 999,999,999. */
+  /**
+   * Nanosecond of the second, 0 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly nanosecond: number
 
   /**
@@ -471,7 +611,11 @@ export class LocalDateTime implements Equal.Equal {
     )
   }
 
-  /** ISO 8601: `2015-07-04T19:32:24.000000001`. */
+  /**
+   * ISO 8601: `2015-07-04T19:32:24.000000001`.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return (
       formatDate(this.year, this.month, this.day) +
@@ -480,10 +624,20 @@ export class LocalDateTime implements Equal.Equal {
     )
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return that instanceof LocalDateTime && sameWallClock(this, that)
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     return Hash.optimize(hashWallClock(this))
   }
@@ -500,27 +654,64 @@ export class LocalDateTime implements Equal.Equal {
  * (`timeZoneOffsetSeconds` undefined) resolves its offset when it is sent, as java.time does: the
  * earlier offset in an overlap, the offset before a gap.
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const withZone = new Temporal.DateTime(2015, 7, 4, 19, 32, 24, 0, undefined, "Europe/Paris")
+ * assert.strictEqual(withZone.resolvedOffsetSeconds(), 7200)
+ * const withOffset = new Temporal.DateTime(2015, 7, 4, 19, 32, 24, 0, 7200)
+ * assert.strictEqual(withOffset.toString(), "2015-07-04T19:32:24+02:00")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class DateTime implements Equal.Equal {
-  /** Year, -999,999,999 to 999,999,999. */
+  /**
+   * Year, -999,999,999 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly year: number
-  /** Month, 1 to 12. */
+  /**
+   * Month, 1 to 12.
+   * @since 0.1.0
+   */
   readonly month: number
-  /** Day of the month, 1 to 31. */
+  /**
+   * Day of the month, 1 to 31.
+   * @since 0.1.0
+   */
   readonly day: number
-  /** Hour, 0 to 23. */
+  /**
+   * Hour, 0 to 23.
+   * @since 0.1.0
+   */
   readonly hour: number
-  /** Minute, 0 to 59. */
+  /**
+   * Minute, 0 to 59.
+   * @since 0.1.0
+   */
   readonly minute: number
-  /** Second, 0 to 59. */
+  /**
+   * Second, 0 to 59.
+   * @since 0.1.0
+   */
   readonly second: number
-  /** Nanosecond of the second, 0 to 999,999,999. */
+  /**
+   * Nanosecond of the second, 0 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly nanosecond: number
-  /** Offset from UTC in seconds, or undefined when only a zone id is known. */
+  /**
+   * Offset from UTC in seconds, or undefined when only a zone id is known.
+   * @since 0.1.0
+   */
   readonly timeZoneOffsetSeconds: number | undefined
-  /** IANA time-zone id such as `Europe/Paris`, or undefined for a plain offset. */
+  /**
+   * IANA time-zone id such as `Europe/Paris`, or undefined for a plain offset.
+   * @since 0.1.0
+   */
   readonly timeZoneId: string | undefined
 
   /**
@@ -677,7 +868,11 @@ export class DateTime implements Equal.Equal {
     return new globalThis.Date(Number(this.toEpochSecond()) * 1000 + Math.floor(this.nanosecond / 1_000_000))
   }
 
-  /** ISO 8601: `2015-07-04T19:32:24+02:00[Europe/Paris]`. */
+  /**
+   * ISO 8601: `2015-07-04T19:32:24+02:00[Europe/Paris]`.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return (
       formatDate(this.year, this.month, this.day) +
@@ -688,6 +883,11 @@ export class DateTime implements Equal.Equal {
     )
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof DateTime &&
@@ -697,6 +897,11 @@ export class DateTime implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     const h = mix(hashWallClock(this), this.timeZoneOffsetSeconds === undefined ? 0x5a : this.timeZoneOffsetSeconds)
     return Hash.optimize(mix(h, this.timeZoneId === undefined ? 0 : Hash.string(this.timeZoneId)))
@@ -714,17 +919,37 @@ export class DateTime implements Equal.Equal {
  * `nanoseconds` is normalised into 0 to 999,999,999, carrying whole seconds into `seconds`, as the
  * server and the official driver do.
  *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const duration = new Temporal.Duration(14, 3, 4 * 3600 + 5 * 60 + 6, 7)
+ * assert.strictEqual(duration.toString(), "P1Y2M3DT4H5M6.000000007S")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Duration implements Equal.Equal {
-  /** Months (a year is 12 months). */
+  /**
+   * Months (a year is 12 months).
+   * @since 0.1.0
+   */
   readonly months: number | bigint
-  /** Days. */
+  /**
+   * Days.
+   * @since 0.1.0
+   */
   readonly days: number | bigint
-  /** Seconds. */
+  /**
+   * Seconds.
+   * @since 0.1.0
+   */
   readonly seconds: number | bigint
-  /** Nanoseconds, 0 to 999,999,999. */
+  /**
+   * Nanoseconds, 0 to 999,999,999.
+   * @since 0.1.0
+   */
   readonly nanoseconds: number
 
   /**
@@ -754,7 +979,11 @@ export class Duration implements Equal.Equal {
     }
   }
 
-  /** ISO 8601 with a sign per component: `P1Y2M3DT4H5M6.000000007S`, `PT-0.500000000S`, `PT0S`. */
+  /**
+   * ISO 8601 with a sign per component: `P1Y2M3DT4H5M6.000000007S`, `PT-0.500000000S`, `PT0S`.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     const months = BigInt(this.months)
     const days = BigInt(this.days)
@@ -781,6 +1010,11 @@ export class Duration implements Equal.Equal {
     return s
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof Duration &&
@@ -791,6 +1025,11 @@ export class Duration implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = mix(hashInt(this.months), hashInt(this.days))
     h = mix(h, hashInt(this.seconds))
@@ -805,9 +1044,14 @@ export class Duration implements Equal.Equal {
  * A `Date`, or an `InvalidParameterError` for an invalid date: the constructor without the throw.
  * An `Either` is an `Effect`: `yield*` it in `Effect.gen`.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const leapDay = Temporal.makeDate(2024, 2, 29) // Right(Date)
  * const noSuchDay = Temporal.makeDate(2023, 2, 29) // Left(InvalidParameterError)
+ * assert.ok(Either.isRight(leapDay) && Either.isLeft(noSuchDay))
  * ```
  *
  * @since 0.1.0
@@ -820,8 +1064,13 @@ export const makeDate = (
 /**
  * A `LocalTime`, or an `InvalidParameterError` for an invalid time.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const noon = Temporal.makeLocalTime(12, 0, 0, 0)
+ * assert.strictEqual(Either.getOrThrow(noon).toString(), "12:00:00")
  * ```
  *
  * @since 0.1.0
@@ -834,8 +1083,14 @@ export const makeLocalTime = (
 /**
  * A `Time`, or an `InvalidParameterError` for an invalid time or offset.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const noonInParis = Temporal.makeTime(12, 0, 0, 0, 3600)
+ * const badOffset = Temporal.makeTime(12, 0, 0, 0, 24 * 3600) // Left: beyond ±18 h
+ * assert.ok(Either.isRight(noonInParis) && Either.isLeft(badOffset))
  * ```
  *
  * @since 0.1.0
@@ -848,8 +1103,13 @@ export const makeTime = (
 /**
  * A `LocalDateTime`, or an `InvalidParameterError` for an invalid date or time.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const landing = Temporal.makeLocalDateTime(1969, 7, 20, 20, 17, 40, 0)
+ * assert.ok(Either.isRight(landing))
  * ```
  *
  * @since 0.1.0
@@ -863,10 +1123,15 @@ export const makeLocalDateTime = (
  * A `DateTime`, or an `InvalidParameterError` for invalid fields, an unknown zone id, or neither
  * offset nor zone id.
  *
+ * @example
  * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver, Temporal } from "effect-neo4j"
+ *
  * const program = Effect.gen(function* () {
  *   const at = yield* Temporal.makeDateTime(2015, 7, 4, 19, 32, 24, 0, undefined, "Europe/Paris")
- *   return at.toString()
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   yield* driver.executeQuery("CREATE (:Event {name: $name, at: $at})", { name: "launch", at })
  * })
  * ```
  *
@@ -880,8 +1145,13 @@ export const makeDateTime = (
 /**
  * A `Duration`, or an `InvalidParameterError` for a field that is not an integer.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const dayAndAHalf = Temporal.makeDuration(0, 1, 12 * 3600, 0)
+ * assert.strictEqual(Either.getOrThrow(dayAndAHalf).toString(), "P1DT12H")
  * ```
  *
  * @since 0.1.0
@@ -895,10 +1165,15 @@ export const makeDuration = (
  * Makes a throwing constructor (one of the `from...` statics) return an `Either` instead: `Left`
  * with an `InvalidParameterError` carrying the `RangeError`'s message.
  *
+ * @example
  * ```ts
+ * import { Either } from "effect"
+ * import { Temporal } from "effect-neo4j"
+ *
  * const fromJsDate = Temporal.liftThrowable(Temporal.DateTime.fromStandardDate)
  * const now = fromJsDate(new globalThis.Date()) // Right(DateTime)
  * const bad = fromJsDate(new globalThis.Date("not a date")) // Left(InvalidParameterError)
+ * assert.ok(Either.isRight(now) && Either.isLeft(bad))
  * ```
  *
  * @since 0.1.0
@@ -915,6 +1190,17 @@ export const liftThrowable =
 /**
  * Whether a value is a `Date`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const born = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("born")
+ *   return Temporal.isDate(v) ? v.year : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -922,6 +1208,17 @@ export const isDate = (u: unknown): u is Date => u instanceof Date
 
 /**
  * Whether a value is a `LocalTime`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const opensAt = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("opensAt")
+ *   return Temporal.isLocalTime(v) ? v.hour : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -931,6 +1228,17 @@ export const isLocalTime = (u: unknown): u is LocalTime => u instanceof LocalTim
 /**
  * Whether a value is a `Time`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const alarm = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("alarm")
+ *   return Temporal.isTime(v) ? v.timeZoneOffsetSeconds : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -938,6 +1246,17 @@ export const isTime = (u: unknown): u is Time => u instanceof Time
 
 /**
  * Whether a value is a `LocalDateTime`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const scheduledAt = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("scheduledAt")
+ *   return Temporal.isLocalDateTime(v) ? v.toString() : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -947,6 +1266,17 @@ export const isLocalDateTime = (u: unknown): u is LocalDateTime => u instanceof 
 /**
  * Whether a value is a `DateTime`.
  *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const createdAt = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("createdAt")
+ *   return Temporal.isDateTime(v) ? v.toStandardDate() : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -954,6 +1284,17 @@ export const isDateTime = (u: unknown): u is DateTime => u instanceof DateTime
 
 /**
  * Whether a value is a `Duration`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Temporal } from "effect-neo4j"
+ *
+ * const ttl = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("ttl")
+ *   return Temporal.isDuration(v) ? v.days : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -964,6 +1305,14 @@ export const isDuration = (u: unknown): u is Duration => u instanceof Duration
  * Whether this runtime knows a time-zone id (its `Intl` time-zone data has it). A `DateTime` is
  * built, read or sent only with a zone id it knows: a result value in another zone fails the read
  * of its record with `BrokenRecordError` (the result's other records stay readable).
+ *
+ * @example
+ * ```ts
+ * import { Temporal } from "effect-neo4j"
+ *
+ * assert.strictEqual(Temporal.isKnownTimeZone("Europe/Paris"), true)
+ * assert.strictEqual(Temporal.isKnownTimeZone("Mars/Olympus_Mons"), false)
+ * ```
  *
  * @since 0.1.0
  * @category predicates

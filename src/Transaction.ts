@@ -25,6 +25,21 @@ export interface TransactionConfig {
 /**
  * What a transaction function may do: run queries. The driver commits.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const names = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session()
+ *   // read the result inside the function: the driver commits when it returns
+ *   return yield* session.executeRead((tx) =>
+ *     Effect.flatMap(tx.run("MATCH (p:Person) RETURN p.name AS name"), (result) => result.list)
+ *   )
+ * }).pipe(Effect.scoped)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -35,6 +50,21 @@ export interface ManagedTransaction {
 
 /**
  * An explicit transaction.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const transfer = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session()
+ *   const tx = yield* session.beginTransaction({ timeout: "5 seconds", metadata: { app: "billing" } })
+ *   yield* tx.run("MATCH (a:Account {id: $from}) SET a.balance = a.balance - $amount", { from: 1, amount: 10 })
+ *   yield* tx.run("MATCH (a:Account {id: $to}) SET a.balance = a.balance + $amount", { to: 2, amount: 10 })
+ *   yield* tx.commit // without it, the scope's close rolls back
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category models

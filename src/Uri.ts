@@ -46,6 +46,14 @@ const SCHEMES: ReadonlyArray<Scheme> = ["bolt", "bolt+s", "bolt+ssc", "neo4j", "
 /**
  * The default Bolt port.
  *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { Uri } from "effect-neo4j"
+ *
+ * assert.strictEqual(Either.getOrThrow(Uri.parse("neo4j://localhost")).port, Uri.DEFAULT_PORT)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -53,6 +61,18 @@ export const DEFAULT_PORT = 7687
 
 /**
  * Parses a URI, or explains why it is not one this driver accepts.
+ *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { Uri } from "effect-neo4j"
+ *
+ * const { host, port, routing, encryption, routingContext } = Either.getOrThrow(Uri.parse("neo4j+s://db.example.com:7688?region=eu"))
+ * assert.deepStrictEqual([host, port, routing, encryption], ["db.example.com", 7688, true, "system"])
+ * assert.deepStrictEqual(routingContext, { region: "eu" })
+ *
+ * assert.ok(Either.isLeft(Uri.parse("http://localhost:7474"))) // Neo4j's HTTP API is not Bolt
+ * ```
  *
  * @since 0.1.0
  * @category parsing

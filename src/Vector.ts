@@ -56,13 +56,28 @@ const cypherType = (type: VectorType): string => {
  *
  * Equality compares type and elements (NaN equal to NaN).
  *
+ * @example
+ * ```ts
+ * import { Vector } from "effect-neo4j"
+ *
+ * const embedding = new Vector.Vector(Float32Array.of(0.25, -0.5, 1))
+ * assert.deepStrictEqual([embedding.type, embedding.length], ["FLOAT32", 3])
+ * assert.strictEqual(String(embedding), "vector([0.25, -0.5, 1], 3, FLOAT32 NOT NULL)")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class Vector<A extends VectorArray = VectorArray> implements Equal.Equal {
-  /** The element type. */
+  /**
+   * The element type.
+   * @since 0.1.0
+   */
   readonly type: VectorType
-  /** The elements. */
+  /**
+   * The elements.
+   * @since 0.1.0
+   */
   readonly data: A
 
   /** @throws TypeError for anything but the six typed-array classes */
@@ -83,21 +98,38 @@ export class Vector<A extends VectorArray = VectorArray> implements Equal.Equal 
     return this.data.length
   }
 
-  /** The elements (the official driver's accessor). */
+  /**
+   * The elements (the official driver's accessor).
+   *
+   * @since 0.1.0
+   */
   asTypedArray(): A {
     return this.data
   }
 
-  /** The element type (the official driver's accessor). */
+  /**
+   * The element type (the official driver's accessor).
+   *
+   * @since 0.1.0
+   */
   getType(): VectorType {
     return this.type
   }
 
-  /** `vector([1, 2, 3], 3, INTEGER8 NOT NULL)`, Cypher's form, as the official driver prints. */
+  /**
+   * `vector([1, 2, 3], 3, INTEGER8 NOT NULL)`, Cypher's form, as the official driver prints.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return `vector([${this.data.join(", ")}], ${this.data.length}, ${cypherType(this.type)})`
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     if (!(that instanceof Vector) || that.type !== this.type || that.data.length !== this.data.length) return false
     const a = this.data
@@ -110,6 +142,11 @@ export class Vector<A extends VectorArray = VectorArray> implements Equal.Equal 
     return true
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = Hash.string(this.type) ^ this.data.length
     const a = this.data
@@ -125,6 +162,21 @@ export class Vector<A extends VectorArray = VectorArray> implements Equal.Equal 
 /**
  * Makes a vector of a typed array (the official driver's `vector(...)`).
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver, Vector } from "effect-neo4j"
+ *
+ * // a Bolt 6.0 server stores it as a VECTOR
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   yield* driver.executeQuery("MATCH (d:Doc {id: $id}) SET d.embedding = $embedding", {
+ *     id: 42,
+ *     embedding: Vector.vector(Float32Array.of(0.12, -0.4, 0.33))
+ *   })
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -132,6 +184,17 @@ export const vector = <A extends VectorArray>(typedArray: A): Vector<A> => new V
 
 /**
  * Whether a value is a `Vector`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Vector } from "effect-neo4j"
+ *
+ * const embedding = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("embedding")
+ *   return Vector.isVector(v) ? Array.from(v.asTypedArray(), Number) : undefined
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -142,17 +205,38 @@ export const isVector = (u: unknown): u is Vector => u instanceof Vector
  * A value of a type the negotiated protocol version cannot carry, in place of that value
  * (Bolt 6.0+). Received only; it cannot be sent as a parameter.
  *
+ * @example
+ * ```ts
+ * import { Vector } from "effect-neo4j"
+ *
+ * const placeholder = new Vector.UnsupportedType("QuantumFloat", 6, 1, "needs Bolt 6.1")
+ * assert.strictEqual(placeholder.minimumProtocolVersion, "6.1")
+ * assert.strictEqual(String(placeholder), "UnsupportedType<QuantumFloat>")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export class UnsupportedType implements Equal.Equal {
-  /** Name of the type, e.g. `"QuantumFloat"`. */
+  /**
+   * Name of the type, e.g. `"QuantumFloat"`.
+   * @since 0.1.0
+   */
   readonly name: string
-  /** Major Bolt version that can carry it. */
+  /**
+   * Major Bolt version that can carry it.
+   * @since 0.1.0
+   */
   readonly minimumProtocolMajor: number
-  /** Minor Bolt version that can carry it. */
+  /**
+   * Minor Bolt version that can carry it.
+   * @since 0.1.0
+   */
   readonly minimumProtocolMinor: number
-  /** The server's explanation, when it gave one. */
+  /**
+   * The server's explanation, when it gave one.
+   * @since 0.1.0
+   */
   readonly message: string | undefined
 
   constructor(name: string, minimumProtocolMajor: number, minimumProtocolMinor: number, message?: string | undefined) {
@@ -167,11 +251,20 @@ export class UnsupportedType implements Equal.Equal {
     return `${this.minimumProtocolMajor}.${this.minimumProtocolMinor}`
   }
 
-  /** `UnsupportedType<QuantumFloat>` (the official driver's form). */
+  /**
+   * `UnsupportedType<QuantumFloat>` (the official driver's form).
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return `UnsupportedType<${this.name}>`
   }
 
+  /**
+   * Structural equality (`Equal.equals`).
+   *
+   * @since 0.1.0
+   */
   [Equal.symbol](that: Equal.Equal): boolean {
     return (
       that instanceof UnsupportedType &&
@@ -182,6 +275,11 @@ export class UnsupportedType implements Equal.Equal {
     )
   }
 
+  /**
+   * A hash consistent with `Equal.equals`.
+   *
+   * @since 0.1.0
+   */
   [Hash.symbol](): number {
     let h = (Hash.string(this.name) * 53) ^ this.minimumProtocolMajor
     h = (h * 53) ^ this.minimumProtocolMinor
@@ -191,6 +289,18 @@ export class UnsupportedType implements Equal.Equal {
 
 /**
  * Whether a value is an `UnsupportedType`.
+ *
+ * @example
+ * ```ts
+ * import type { Record } from "effect-neo4j"
+ * import { Vector } from "effect-neo4j"
+ *
+ * const value = (record: Record.Neo4jRecord) => {
+ *   const v = record.get("v")
+ *   if (Vector.isUnsupportedType(v)) throw new Error(`${v.name} needs Bolt ${v.minimumProtocolVersion}`)
+ *   return v
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category guards

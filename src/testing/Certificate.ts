@@ -30,6 +30,15 @@ export interface SelfSignedCertificate {
 /**
  * `openssl` is missing or failed.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Certificate } from "effect-neo4j/testing"
+ *
+ * // no openssl on this machine: skip the TLS test rather than fail it
+ * const cert = Certificate.selfSigned().pipe(Effect.asSome, Effect.catchTag("CertificateError", () => Effect.succeedNone))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -67,6 +76,22 @@ const run = (args: ReadonlyArray<string>) =>
 /**
  * Makes an RSA 2048 self-signed certificate (`openssl req -x509 -newkey rsa:2048 -nodes ...`)
  * in a temporary directory, removed when the scope closes.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ * import { Certificate, StubServer } from "effect-neo4j/testing"
+ *
+ * const tlsTest = (script: string) =>
+ *   Effect.gen(function* () {
+ *     const cert = yield* Certificate.selfSigned({ days: 1 }) // CN localhost, IP 127.0.0.1
+ *     const stub = yield* StubServer.make({ script, tls: { key: cert.key, cert: cert.cert } })
+ *     // bolt+s: the certificate is checked, against the one trusted here
+ *     const driver = yield* Neo4jDriver.driver(stub.uri("bolt+s"), Auth.none(), { trustedCertificates: [cert.cert] })
+ *     yield* driver.verifyConnectivity()
+ *   }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

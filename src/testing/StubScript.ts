@@ -4,18 +4,6 @@
  * back. Build them with the `make(...)` builder or write them as text with `parse(...)`: both
  * give the same `Script`.
  *
- * ```ts
- * const script = StubScript.make({ version: "5.8" })
- *   .expect("HELLO", { user_agent: StubScript.any, bolt_agent: StubScript.any })
- *   .reply(StubScript.success({ server: "Neo4j/5.26.0", connection_id: "bolt-1" }))
- *   .expect("LOGON", { scheme: "basic", principal: "neo4j", credentials: "pw" })
- *   .reply(StubScript.success())
- *   .expect("RUN", "RETURN 1 AS n", {}, {})
- *   .expect("PULL", { n: 1000 })
- *   .reply(StubScript.success({ fields: ["n"] }), StubScript.record([1]), StubScript.success({ has_more: false }))
- *   .optional("GOODBYE")
- * ```
- *
  * ## Values
  *
  * PackStream tells an Integer from a Float, and so does the stub: in the text format `1` is an
@@ -109,6 +97,21 @@
  * ?: GOODBYE
  * ```
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.8" })
+ *   .expect("HELLO", { user_agent: StubScript.any, bolt_agent: StubScript.any })
+ *   .reply(StubScript.success({ server: "Neo4j/5.26.0", connection_id: "bolt-1" }))
+ *   .expect("LOGON", { scheme: "basic", principal: "neo4j", credentials: "pw" })
+ *   .reply(StubScript.success())
+ *   .expect("RUN", "RETURN 1 AS n", {}, {})
+ *   .expect("PULL", { n: 1000 })
+ *   .reply(StubScript.success({ fields: ["n"] }), StubScript.record([1]), StubScript.success({ has_more: false }))
+ *   .optional("GOODBYE")
+ * ```
+ *
  * @since 0.1.0
  */
 import { SUCCESS, RECORD, FAILURE, IGNORED } from "../internal/bolt/signatures.js"
@@ -154,26 +157,36 @@ export {
 
 export type {
   /**
+   * How the stub answers the handshake: plain versions, a manifest, raw bytes, or never (see `ScriptOptions`).
+   *
    * @since 0.1.0
    * @category models
    */
   Handshake,
   /**
+   * What the stub sends: one message (`success`, `record`, `failure`, ...) or `count` RECORD messages (`records`).
+   *
    * @since 0.1.0
    * @category models
    */
   OutMessage,
   /**
+   * A source of records: one constant record (encoded once) or a function of the record index.
+   *
    * @since 0.1.0
    * @category models
    */
   RecordSource,
   /**
+   * One step of a script: an expected client message, messages to send, raw bytes, a wait, a block, ...
+   *
    * @since 0.1.0
    * @category models
    */
   Step,
   /**
+   * A Bolt version, or a range of minor versions below it (`5.8-5.0`).
+   *
    * @since 0.1.0
    * @category models
    */
@@ -211,6 +224,14 @@ export type MessageName =
 /**
  * Matches any value (`*` in the text format).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("HELLO", { user_agent: StubScript.any, bolt_agent: StubScript.any })
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -218,6 +239,14 @@ export const any: Matcher = MATCHERS["*"]!
 
 /**
  * Matches any Integer (`*int`).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "MATCH (p) WHERE p.age > $age RETURN p", { age: StubScript.anyInteger }, {})
+ * ```
  *
  * @since 0.1.0
  * @category matchers
@@ -227,6 +256,14 @@ export const anyInteger: Matcher = MATCHERS["*int"]!
 /**
  * Matches any Float (`*float`).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "MATCH (p:Product) SET p.price = $price", { price: StubScript.anyFloat }, {})
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -234,6 +271,14 @@ export const anyFloat: Matcher = MATCHERS["*float"]!
 
 /**
  * Matches any String (`*string`).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", StubScript.anyString, {}, {}) // whatever the query
+ * ```
  *
  * @since 0.1.0
  * @category matchers
@@ -243,6 +288,14 @@ export const anyString: Matcher = MATCHERS["*string"]!
 /**
  * Matches any Boolean (`*bool`).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "RETURN $flag", { flag: StubScript.anyBoolean }, {})
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -250,6 +303,14 @@ export const anyBoolean: Matcher = MATCHERS["*bool"]!
 
 /**
  * Matches any List (`*list`).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "UNWIND $rows AS row CREATE (:Item {id: row})", { rows: StubScript.anyList }, {})
+ * ```
  *
  * @since 0.1.0
  * @category matchers
@@ -259,6 +320,14 @@ export const anyList: Matcher = MATCHERS["*list"]!
 /**
  * Matches any Map (`*map`).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("BEGIN", { tx_metadata: StubScript.anyMap })
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -266,6 +335,14 @@ export const anyMap: Matcher = MATCHERS["*map"]!
 
 /**
  * Matches any byte array (`*bytes`).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "CREATE (:File {data: $data})", { data: StubScript.anyBytes }, {})
+ * ```
  *
  * @since 0.1.0
  * @category matchers
@@ -275,6 +352,14 @@ export const anyBytes: Matcher = MATCHERS["*bytes"]!
 /**
  * Matches any structure (`*struct`).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "CREATE (:Event {at: $at})", { at: StubScript.anyStructure }, {}) // a DateTime, a Point, ...
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -283,6 +368,15 @@ export const anyStructure: Matcher = MATCHERS["*struct"]!
 /**
  * A custom matcher: `description` is what diffs print on the expected side.
  * The predicate sees decoded values (Integer as `bigint`, Float as `number`).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const positive = StubScript.where("a positive Integer", (v) => typeof v === "bigint" && v > 0n)
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "MATCH (p:Person) RETURN p LIMIT $n", { n: positive }, {})
+ * ```
  *
  * @since 0.1.0
  * @category matchers
@@ -294,6 +388,15 @@ export const where = (description: string, predicate: (value: unknown) => boolea
  * A map entry that may be absent; when present its value must match (`"[key]": value` in the
  * text format).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * // the same as C: BEGIN {"[db]": *string} in the text format
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("BEGIN", { db: StubScript.optionalKey(StubScript.anyString) })
+ * ```
+ *
  * @since 0.1.0
  * @category matchers
  */
@@ -302,6 +405,15 @@ export const optionalKey = (value: unknown = any): OptionalEntry => new Optional
 /**
  * An Integer, even where a plain number would be ambiguous.
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * // 2^63 - 1 has no exact number form
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "RETURN $n AS n", { n: StubScript.int(9223372036854775807n) }, {})
+ * ```
+ *
  * @since 0.1.0
  * @category values
  */
@@ -309,6 +421,15 @@ export const int = (value: number | bigint): Int => new Int(BigInt(value))
 
 /**
  * A Float, even when integral (`float(1)` is `1.0` on the wire).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * // Values.float(1) is sent as 1.0: expect a Float, which an Integer 1 would not match
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "SET p.price = $price", { price: StubScript.float(1) }, {})
+ * ```
  *
  * @since 0.1.0
  * @category values
@@ -320,6 +441,14 @@ export const float = (value: number): Float => new Float(value)
 
 /**
  * Any message the stub sends, by name.
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const ignored = StubScript.message("IGNORED") // the same as StubScript.ignored()
+ * const success = StubScript.message("SUCCESS", { bookmark: "FB:1" })
+ * ```
  *
  * @since 0.1.0
  * @category messages
@@ -333,6 +462,17 @@ export const message = (name: MessageName, ...fields: ReadonlyArray<unknown>): O
 /**
  * `SUCCESS {metadata}`.
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("BEGIN", {})
+ *   .reply(StubScript.success())
+ *   .expect("COMMIT")
+ *   .reply(StubScript.success({ bookmark: "FB:1" }))
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -344,6 +484,16 @@ export const success = (metadata: Readonly<Record<string, unknown>> = {}): OutMe
 
 /**
  * `RECORD [values]`.
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "MATCH (p:Person) RETURN p.name AS name, p.age AS age", {}, {})
+ *   .expect("PULL", { n: 1000 })
+ *   .reply(StubScript.success({ fields: ["name", "age"] }), StubScript.record(["Ada", 36]), StubScript.success({ type: "r" }))
+ * ```
  *
  * @since 0.1.0
  * @category messages
@@ -358,6 +508,19 @@ export const record = (values: ReadonlyArray<unknown>): OutMessage => ({
  * `FAILURE {metadata}`, for example `failure({ code: "Neo.ClientError.Statement.SyntaxError",
  * message: "..." })` (add the GQL fields for 5.7+).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * // a Bolt 5.4 FAILURE; 5.7+ sends neo4j_code, gql_status, description and diagnostic_record instead of code
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "RETURN 1 +", {}, {})
+ *   .expect("PULL", { n: 1000 })
+ *   .reply(StubScript.failure({ code: "Neo.ClientError.Statement.SyntaxError", message: "Invalid input" }), StubScript.ignored())
+ *   .expect("RESET")
+ *   .reply(StubScript.success())
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -370,6 +533,17 @@ export const failure = (metadata: Readonly<Record<string, unknown>>): OutMessage
 /**
  * `IGNORED`.
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * // after a FAILURE, the server ignores every request until RESET
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "RETURN 1 +", {}, {})
+ *   .expect("PULL", { n: 1000 })
+ *   .reply(StubScript.failure({ code: "Neo.ClientError.Statement.SyntaxError", message: "Invalid input" }), StubScript.ignored())
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -378,6 +552,16 @@ export const ignored = (): OutMessage => ({ _tag: "Message", signature: IGNORED,
 /**
  * `count` RECORD messages: one constant record (encoded once and copied) or a function of the
  * index `0 .. count - 1` (called once per record, packed as it is produced).
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ *   .expect("RUN", "UNWIND range(0, 999) AS i RETURN i, i * 2 AS twice", {}, {})
+ *   .expect("PULL", { n: 1000 })
+ *   .reply(StubScript.success({ fields: ["i", "twice"] }), StubScript.records(1000, (i) => [i, i * 2]), StubScript.success({ type: "r" }))
+ * ```
  *
  * @since 0.1.0
  * @category messages
@@ -435,6 +619,16 @@ type Block = (script: Script) => Script
  * A script: the handshake settings and the steps of one conversation. Immutable: every method
  * returns a new script with the step appended.
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const handshake = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+ * // each method returns a new script: share a prefix between tests
+ * const commit = handshake.auto("BEGIN").auto("RUN").auto("PULL").expect("COMMIT").reply(StubScript.success({ bookmark: "FB:1" }))
+ * const rollback = handshake.auto("BEGIN").auto("RUN").auto("PULL").auto("ROLLBACK")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -447,14 +641,17 @@ export class Script {
     readonly steps: ReadonlyArray<Step>
   ) {}
 
+  /** @internal */
   private add(...steps: ReadonlyArray<Step>): Script {
     return new Script(this.handshake, this.handshakeDelay, this.autoReplies, [...this.steps, ...steps])
   }
 
+  /** @internal */
   private body(block: Block): ReadonlyArray<Step> {
     return block(new Script(this.handshake, this.handshakeDelay, this.autoReplies, [])).steps
   }
 
+  /** @internal */
   private expectation(auto: boolean, name: MessageName, fields: ReadonlyArray<unknown>): Step {
     return {
       _tag: "Expect",
@@ -464,28 +661,45 @@ export class Script {
     }
   }
 
+  /** @internal */
   private quantified(min: number, max: number, args: [MessageName | Block, ...Array<unknown>]): Script {
     const [first, ...fields] = args
     const steps = typeof first === "function" ? this.body(first) : [this.expectation(true, first, fields)]
     return this.add({ _tag: "Block", steps, min, max })
   }
 
-  /** The client sends this message with exactly these fields (values or matchers). */
+  /**
+   * The client sends this message with exactly these fields (values or matchers).
+   *
+   * @since 0.1.0
+   */
   expect(name: MessageName, ...fields: ReadonlyArray<unknown>): Script {
     return this.add(this.expectation(false, name, fields))
   }
 
-  /** The client sends this message; the stub answers with the default reply (no fields: any fields). */
+  /**
+   * The client sends this message; the stub answers with the default reply (no fields: any fields).
+   *
+   * @since 0.1.0
+   */
   auto(name: MessageName, ...fields: ReadonlyArray<unknown>): Script {
     return this.add(this.expectation(true, name, fields))
   }
 
-  /** The stub sends these messages (in one write). */
+  /**
+   * The stub sends these messages (in one write).
+   *
+   * @since 0.1.0
+   */
   reply(...messages: ReadonlyArray<OutMessage>): Script {
     return this.add({ _tag: "Send", messages })
   }
 
-  /** The stub sends `count` RECORD messages (see `records`). */
+  /**
+   * The stub sends `count` RECORD messages (see `records`).
+   *
+   * @since 0.1.0
+   */
   records(count: number, record: RecordSource): Script {
     return this.reply(records(count, record))
   }
@@ -494,6 +708,19 @@ export class Script {
    * A result driven by the client: each `PULL {n}` gets the next n records and
    * `SUCCESS {"has_more": true}` until the last batch, which ends with the summary; `DISCARD {n}`
    * skips records. With `fields`, `SUCCESS {"fields": ...}` is sent first.
+   *
+   * @example
+   * ```ts
+   * import { StubScript } from "effect-neo4j/testing"
+   *
+   * // a million records, sent batch by batch as the driver's PULL {"n": 1000} asks
+   * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+   *   .expect("RUN", "UNWIND range(1, 1000000) AS i RETURN i", {}, {})
+   *   .stream({ records: 1_000_000, fields: ["i"], record: (i) => [i + 1], summary: { type: "r" } })
+   *   .optional("GOODBYE")
+   * ```
+   *
+   * @since 0.1.0
    */
   stream(options: StreamOptions): Script {
     if (!Number.isSafeInteger(options.records) || options.records < 0) scriptError(`stream record count ${options.records} is invalid`)
@@ -513,6 +740,19 @@ export class Script {
   /**
    * Zero or one time: a message (answered with the default reply) or a block that starts with a
    * client message.
+   *
+   * @example
+   * ```ts
+   * import { StubScript } from "effect-neo4j/testing"
+   *
+   * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON")
+   *   .optional((s) => s.expect("TELEMETRY", { api: StubScript.anyInteger }).reply(StubScript.success()))
+   *   .auto("RUN")
+   *   .auto("PULL")
+   *   .optional("GOODBYE")
+   * ```
+   *
+   * @since 0.1.0
    */
   optional(name: MessageName, ...fields: ReadonlyArray<unknown>): Script
   optional(block: Block): Script
@@ -520,63 +760,116 @@ export class Script {
     return this.quantified(0, 1, args)
   }
 
-  /** Zero or more times: a message (answered with the default reply) or a block. */
+  /**
+   * Zero or more times: a message (answered with the default reply) or a block.
+   *
+   * @since 0.1.0
+   */
   zeroOrMore(name: MessageName, ...fields: ReadonlyArray<unknown>): Script
   zeroOrMore(block: Block): Script
   zeroOrMore(...args: [MessageName | Block, ...Array<unknown>]): Script {
     return this.quantified(0, Infinity, args)
   }
 
-  /** One or more times: a message (answered with the default reply) or a block. */
+  /**
+   * One or more times: a message (answered with the default reply) or a block.
+   *
+   * @since 0.1.0
+   */
   oneOrMore(name: MessageName, ...fields: ReadonlyArray<unknown>): Script
   oneOrMore(block: Block): Script
   oneOrMore(...args: [MessageName | Block, ...Array<unknown>]): Script {
     return this.quantified(1, Infinity, args)
   }
 
-  /** One of the branches, chosen by the client's next message (the first branch that matches). */
+  /**
+   * One of the branches, chosen by the client's next message (the first branch that matches).
+   *
+   * @example
+   * ```ts
+   * import { StubScript } from "effect-neo4j/testing"
+   *
+   * // the driver commits or rolls back: both pass
+   * const script = StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON").auto("BEGIN")
+   *   .oneOf((s) => s.expect("COMMIT").reply(StubScript.success({ bookmark: "FB:1" })), (s) => s.auto("ROLLBACK"))
+   * ```
+   *
+   * @since 0.1.0
+   */
   oneOf(...branches: ReadonlyArray<Block>): Script {
     return this.add({ _tag: "Alt", branches: branches.map((b) => this.body(b)) })
   }
 
-  /** The steps of another script (its handshake settings are ignored). */
+  /**
+   * The steps of another script (its handshake settings are ignored).
+   *
+   * @since 0.1.0
+   */
   append(other: Script): Script {
     return this.add(...other.steps)
   }
 
-  /** Raw bytes, unframed (a Uint8Array or hex such as "48 54 54 50"). */
+  /**
+   * Raw bytes, unframed (a Uint8Array or hex such as "48 54 54 50").
+   *
+   * @since 0.1.0
+   */
   raw(bytes: Uint8Array | string): Script {
     return this.add({ _tag: "Raw", bytes: typeof bytes === "string" ? parseHex(bytes) : bytes })
   }
 
-  /** A NOOP chunk (`00 00`). */
+  /**
+   * A NOOP chunk (`00 00`).
+   *
+   * @since 0.1.0
+   */
   noop(): Script {
     return this.add({ _tag: "Raw", bytes: new Uint8Array(2) })
   }
 
-  /** Wait (real time, not the TestClock) before the next step. */
+  /**
+   * Wait (real time, not the TestClock) before the next step.
+   *
+   * @since 0.1.0
+   */
   sleep(millis: number): Script {
     if (!(millis >= 0)) scriptError(`sleep of ${millis} ms is invalid`)
     return this.add({ _tag: "Sleep", millis })
   }
 
-  /** Close the connection; the script ends here. */
+  /**
+   * Close the connection; the script ends here.
+   *
+   * @since 0.1.0
+   */
   close(): Script {
     return this.add({ _tag: "Exit" })
   }
 
-  /** Never answer again (bytes are still read and logged); the script ends here. */
+  /**
+   * Never answer again (bytes are still read and logged); the script ends here.
+   *
+   * @since 0.1.0
+   */
   stall(): Script {
     return this.add({ _tag: "Stall" })
   }
 
-  /** Throws a `StubScriptError` when the script cannot be played (the server does this too). */
+  /**
+   * Throws a `StubScriptError` when the script cannot be played (the server does this too).
+   *
+   * @since 0.1.0
+   */
   validate(): Script {
     validate(this.steps)
     return this
   }
 
-  /** The script in the text format. */
+  /**
+   * The script in the text format.
+   *
+   * @since 0.1.0
+   */
   toString(): string {
     return formatScript(this.handshake, this.handshakeDelay, this.autoReplies, this.steps)
   }
@@ -587,6 +880,15 @@ const ranges = (versions: string | ReadonlyArray<string>): ReadonlyArray<Version
 
 /**
  * An empty script with its handshake settings.
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const bolt58 = StubScript.make({ version: "5.8" })
+ * const manifest = StubScript.make({ manifest: ["6.0", "5.8-5.0", "4.4"] })
+ * const noCommonVersion = StubScript.make({ handshake: "00 00 00 00" })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -615,6 +917,22 @@ export const make = (options: ScriptOptions = {}): Script => {
  * Parses a script in the text format (see the module comment). Throws a `StubScriptError`
  * naming the line.
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const script = StubScript.parse(`!: BOLT 5.4
+ * A: HELLO
+ * A: LOGON
+ * C: RUN "RETURN 1 AS n" {} {}
+ * C: PULL {"n": 1000}
+ * S: SUCCESS {"fields": ["n"]}
+ *    RECORD [1]
+ *    SUCCESS {"type": "r"}
+ * ?: GOODBYE
+ * `)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -626,6 +944,19 @@ export const parse = (text: string): Script => {
 /**
  * A script from text, as a template tag: ``StubScript.text`!: BOLT 5.8 ...` ``. The raw text is
  * used, so JSON escapes such as `\"` reach the parser as written.
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const name = "Ada"
+ * const script = StubScript.text`!: BOLT 5.4
+ * A: HELLO
+ * A: LOGON
+ * C: RUN "CREATE (:Person {name: \"${name}\"})" {} {}
+ * A: PULL
+ * `
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -644,6 +975,14 @@ export type ScriptInput = Script | string
 /**
  * A `Script` from a script or text, checked (throws `StubScriptError`).
  *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * const fromText = StubScript.from("!: BOLT 5.4\nA: HELLO\nA: LOGON\n?: GOODBYE\n")
+ * const fromBuilder = StubScript.from(StubScript.make({ version: "5.4" }).auto("HELLO").auto("LOGON"))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -651,6 +990,14 @@ export const from = (input: ScriptInput): Script => (typeof input === "string" ?
 
 /**
  * Whether a value is a `Script`.
+ *
+ * @example
+ * ```ts
+ * import { StubScript } from "effect-neo4j/testing"
+ *
+ * assert.strictEqual(StubScript.isScript(StubScript.make()), true)
+ * assert.strictEqual(StubScript.isScript("!: BOLT 5.4"), false)
+ * ```
  *
  * @since 0.1.0
  * @category guards

@@ -6,25 +6,6 @@
  * come after GOODBYE or be left half-sent. The first deviation of a connection is recorded with
  * the expected and received messages side by side, and that connection is closed.
  *
- * ```ts
- * it.scopedLive("RETURN 1", () =>
- *   Effect.gen(function*() {
- *     const stub = yield* StubServer.make({ script: `
- *       !: BOLT 5.8
- *       A: HELLO
- *       A: LOGON
- *       C: RUN "RETURN 1 AS n" {} {}
- *       C: PULL {"n": 1000}
- *       S: SUCCESS {"fields": ["n"]}
- *          RECORD [1]
- *          SUCCESS {"type": "r"}
- *       ?: GOODBYE
- *     ` })
- *     // ... drive a client at stub.uri() ...
- *     yield* stub.verify
- *   }))
- * ```
- *
  * Verification. `verify` waits for the connections to settle (closed by the client, or idle at a
  * point where the script may end; at most `verifyTimeout`), then fails with a
  * `StubServerError` whose message lists every deviation not reported before: wrong, missing or
@@ -54,6 +35,32 @@
  *
  * Timing uses real timers, never the Effect `Clock`: the stub behaves the same under `TestClock`.
  * Tests that talk to it still need `it.live`/`it.scopedLive` for their own socket waits.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * const script = `!: BOLT 5.4
+ * A: HELLO
+ * A: LOGON
+ * C: RUN "RETURN 1 AS x" {} {}
+ * C: PULL {"n": 1000}
+ * S: SUCCESS {"fields": ["x"]}
+ *    RECORD [1]
+ *    SUCCESS {"type": "r"}
+ * ?: GOODBYE
+ * `
+ * // in @effect/vitest: it.scopedLive("RETURN 1", () => test)
+ * const test = Effect.gen(function* () {
+ *   const stub = yield* StubServer.make({ script })
+ *   const driver = yield* Neo4jDriver.driver(stub.uri(), Auth.basic("neo4j", "pw"))
+ *   const result = yield* (yield* driver.session()).run("RETURN 1 AS x")
+ *   const xs = Array.from(yield* result.list, (r) => r.get("x")) // [1]
+ *   yield* stub.verify
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  */
@@ -146,6 +153,20 @@ export interface ConnectionLog {
 /**
  * `verify` found deviations; `message` lists them all with expected and received sides.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // a test that expects the client to deviate from the script
+ * const deviated = Effect.gen(function* () {
+ *   const stub = yield* StubServer.make({ script: "!: BOLT 5.4\nA: HELLO\nA: LOGON\nC: RESET\n" })
+ *   // ... drive a client that sends something else ...
+ *   const error = yield* Effect.flip(stub.verify) // StubServerError, now reported
+ *   return error.deviations.map((d) => d.reason)
+ * }).pipe(Effect.scoped)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -222,6 +243,18 @@ export interface StubServer {
 /**
  * The stub server service.
  *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // a driver Layer pointed at the StubServer in context
+ * const DriverOnStub = Layer.unwrapEffect(
+ *   Effect.map(StubServer.StubServer, (stub) => Neo4jDriver.layer({ uri: stub.uri(), auth: Auth.basic("neo4j", "pw") }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -234,6 +267,18 @@ export const StubServer: Context.Tag<StubServer, StubServer> = Context.GenericTa
  * Starts a stub server on `127.0.0.1`, port 0, for the scope; closing the scope checks the
  * scripts (see `verifyOnClose`), destroys every socket and closes the server. An invalid script
  * is a defect (`StubScriptError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * const test = Effect.gen(function* () {
+ *   const stub = yield* StubServer.make({ script: "!: BOLT 5.4\nA: HELLO\nA: LOGON\n?: GOODBYE\n", verifyTimeout: 500 })
+ *   // ... point a client at stub.uri() (bolt://127.0.0.1:<port>) ...
+ *   yield* stub.verify
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -364,7 +409,21 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
   })
 
 /**
- * The stub server as a scoped Layer (see `make`).
+ * The stub server as a scoped Layer (see `make`). For the stub and a `Neo4jDriver` pointed at
+ * it, see `StubDriver.layer`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // a stub playing `script` and a driver pointed at it: the test gets both
+ * const stubbedDriver = (script: string) =>
+ *   Layer.unwrapEffect(
+ *     Effect.map(StubServer.StubServer, (stub) => Neo4jDriver.layer({ uri: stub.uri(), auth: Auth.basic("neo4j", "pw") }))
+ *   ).pipe(Layer.provideMerge(StubServer.layer({ script })))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -374,6 +433,20 @@ export const layer = (options: StubServerOptions): Layer.Layer<StubServer> => La
 /**
  * `verify` of the `StubServer` in context.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // with the stub and the driver provided as Layers (see StubServer.layer)
+ * const test = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   yield* driver.executeQuery("RETURN 1 AS x")
+ *   yield* StubServer.verify
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -382,6 +455,15 @@ export const verify: Effect.Effect<void, StubServerError, StubServer> = Effect.f
 /**
  * `connections` of the `StubServer` in context.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // which Bolt version each connection negotiated
+ * const versions = Effect.map(StubServer.connections, (conns) => conns.map((c) => c.handshake.version))
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -389,6 +471,15 @@ export const connections: Effect.Effect<ReadonlyArray<ConnectionLog>, never, Stu
 
 /**
  * `received` of the `StubServer` in context.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // the names of the messages the first connection sent: ["HELLO", "LOGON", "BEGIN", ...]
+ * const sent = Effect.map(StubServer.received(1), (messages) => messages.map((m) => m.name))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -399,6 +490,20 @@ export const received = (connection?: number): Effect.Effect<ReadonlyArray<Recei
 /**
  * Free loopback ports for stub servers that must know each other's addresses before they start
  * (a cluster whose routing tables list its members): pass each as `port`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { StubServer } from "effect-neo4j/testing"
+ *
+ * // a router whose routing table names a reader that listens on a port known in advance
+ * const cluster = Effect.gen(function* () {
+ *   const [routerPort, readerPort] = yield* StubServer.freePorts(2)
+ *   const reader = yield* StubServer.make({ port: readerPort, script: "!: BOLT 5.4\nA: HELLO\nA: LOGON\n?: GOODBYE\n" })
+ *   // ... a router script whose ROUTE reply lists 127.0.0.1:${readerPort} as its reader, on routerPort ...
+ *   return { routerPort, reader }
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -7,11 +7,11 @@
  * instead of answering the next query; work cut off by the driver's close fails at once, saying so.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Fiber, Scope, Stream, TestClock, TestContext } from "effect"
+import { Chunk, Effect, Exit, Fiber, Logger, LogLevel, Scope, Stream, TestClock, TestContext } from "effect"
 import * as Neo4jDriverModule from "../src/Neo4jDriver.js"
 import type { Neo4jDriver } from "../src/Neo4jDriver.js"
 import { StubServer } from "../src/testing/index.js"
-import { AUTH, eventually, failureOf, HEAD, realSleep, withDriver } from "./support.js"
+import { AUTH, eventually, failureOf, HEAD, makeLogCollector, realSleep, withDriver } from "./support.js"
 
 /** real milliseconds `effect` took, with its exit */
 const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -77,6 +77,46 @@ describe("an early stop never hangs on a silent server (item 1)", () => {
         })
       , { fetchSize: 1 })
     }).pipe(Effect.scoped), 5000)
+})
+
+describe("an early stop's background work", () => {
+  it.live("records the bookmark and ends without an unhandled failure in the log, though the stream's session closed first", () => {
+    const collector = makeLogCollector()
+    return Effect.gen(function* () {
+      const stub = yield* StubServer.make({
+        script: `${HEAD}${RUN_1}C: DISCARD {"n": -1}
+S: SUCCESS {"bookmark": "FB:1"}
+C: BEGIN {"bookmarks": ["FB:1"]}
+C: RUN "RETURN 2 AS x" {} {}
+C: PULL {"n": 1}
+S: SUCCESS {}
+   SUCCESS {"fields": ["x"]}
+   RECORD [2]
+   SUCCESS {"type": "r"}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:2"}
+?: GOODBYE
+`
+      })
+      yield* withDriver(stub, (driver) =>
+        Effect.gen(function* () {
+          const records = yield* driver.stream("RETURN 1 AS x").pipe(Stream.take(1), Stream.runCollect)
+          expect(xs(records)).toEqual([1])
+          // the DISCARD is answered in the background
+          expect(yield* eventually(Effect.map(driver.connectionPoolMetrics(), (ms) => ms.every((m) => m.idle === 1)))).toBe(true)
+          // and its bookmark reaches the driver's bookmark manager (causal consistency)
+          const { records: next } = yield* driver.executeQuery("RETURN 2 AS x")
+          expect(next.map((r) => r.get("x"))).toEqual([2])
+        })
+      , { fetchSize: 1 })
+      yield* stub.verify
+      expect(collector.lines.filter((l) => /unhandled/i.test(l))).toEqual([])
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(Logger.replace(Logger.defaultLogger, collector.logger)),
+      Logger.withMinimumLogLevel(LogLevel.Debug)
+    )
+  })
 })
 
 /** The server does not answer the query; it answers the RESET that ends it (as a real server does). */

@@ -82,7 +82,7 @@ export const make = (
    * short). Whatever needs the result's end (its summary, the session's next query, a commit)
    * waits for this fiber, interruptibly.
    */
-  let background: Fiber.RuntimeFiber<void, Neo4jError> | undefined
+  let background: Fiber.RuntimeFiber<void> | undefined
   const afterBackground = <A>(effect: Effect.Effect<A, Neo4jError>): Effect.Effect<A, Neo4jError> =>
     background === undefined ? effect : Effect.zipRight(Effect.exit(Fiber.join(background)), effect)
 
@@ -90,9 +90,13 @@ export const make = (
     summary !== undefined ? Effect.succeed(summary) : afterBackground(readSummary)
   )
 
-  const readSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
+  const readSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() =>
+    summary === undefined && closed ? Effect.fail(consumedError()) : recordSummary
+  )
+
+  /** the summary read from the cursor and recorded (`onSummary`: bookmarks, ...) */
+  const recordSummary: Effect.Effect<ResultSummary, Neo4jError> = Effect.suspend(() => {
     if (summary !== undefined) return Effect.succeed(summary)
-    if (closed) return Effect.fail(consumedError())
     return Effect.flatMap(cursor.summary, (meta) => {
       if (summary !== undefined) return Effect.succeed(summary)
       const problem = summaryProblem(meta)
@@ -121,7 +125,10 @@ export const make = (
     if (background !== undefined) return Effect.void
     if (Exit.isInterrupted(exit) && cursor.inFlight()) return Effect.sync(cursor.abandon)
     return Effect.map(
-      Effect.forkDaemon(Effect.interruptible(Effect.asVoid(Effect.zipRight(Effect.ignore(cursor.stop), readSummary)))),
+      // the summary is recorded (bookmarks) even when the session or transaction ended meanwhile;
+      // a failure is read again by whoever waits for the summary (`afterBackground`): the fiber
+      // itself ends without one (an unobserved failed fiber is logged as unhandled)
+      Effect.forkDaemon(Effect.interruptible(Effect.ignore(Effect.zipRight(Effect.ignore(cursor.stop), recordSummary)))),
       (fiber) => {
         background = fiber
         conn.background.add(fiber)

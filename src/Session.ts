@@ -22,6 +22,18 @@ export type AccessMode = "READ" | "WRITE"
 /**
  * Session settings, with the official drivers' names.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session({ database: "sales", defaultAccessMode: "READ", impersonatedUser: "ada" })
+ *   return yield* Effect.flatMap(session.run("MATCH (o:Order) RETURN o LIMIT 10"), (r) => r.list)
+ * }).pipe(Effect.scoped)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -59,11 +71,18 @@ export interface TransactionFunctionConfig extends TransactionConfig {
    *
    * @example
    * ```ts
-   * const retry = Schedule.recurWhile((e: Neo4jError) => e._tag !== "SessionExpiredError").pipe(
+   * import { Effect, Schedule } from "effect"
+   * import type { Neo4jError } from "effect-neo4j"
+   * import { Neo4jDriver, RetryPolicy } from "effect-neo4j"
+   *
+   * const retry = Schedule.recurWhile((e: Neo4jError.Neo4jError) => e._tag !== "SessionExpiredError").pipe(
    *   Schedule.intersect(Schedule.exponential("100 millis")),
    *   RetryPolicy.strictCap("10 seconds")
    * )
-   * session.executeWrite((tx) => tx.run("CREATE (:Person)"), { retry })
+   * const program = Effect.gen(function* () {
+   *   const session = yield* (yield* Neo4jDriver.Neo4jDriver).session()
+   *   yield* session.executeWrite((tx) => tx.run("CREATE (:Person)"), { retry })
+   * }).pipe(Effect.scoped)
    * ```
    */
   readonly retry?: RetrySchedule | undefined
@@ -75,7 +94,10 @@ export interface TransactionFunctionConfig extends TransactionConfig {
  *
  * @example
  * ```ts
- * const retry: RetrySchedule = Schedule.recurWhile((e: Neo4jError) => e.retriable).pipe(
+ * import { Schedule } from "effect"
+ * import type { Neo4jError, Session } from "effect-neo4j"
+ *
+ * const retry: Session.RetrySchedule = Schedule.recurWhile((e: Neo4jError.Neo4jError) => e.retriable).pipe(
  *   Schedule.intersect(Schedule.recurs(5))
  * )
  * ```
@@ -87,6 +109,21 @@ export type RetrySchedule = Schedule.Schedule<unknown, Neo4jError>
 
 /**
  * A session.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const session = yield* driver.session({ database: "neo4j" })
+ *   yield* session.executeWrite((tx) => tx.run("CREATE (:Person {name: $name})", { name: "Ada" }))
+ *   const result = yield* session.run("MATCH (p:Person) RETURN count(p) AS n")
+ *   const n = (yield* result.single).get("n")
+ *   const bookmarks = yield* session.lastBookmarks() // for another session to wait for
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -1,40 +1,141 @@
 /**
  * effect-neo4j: an Effect-native Neo4j driver speaking Bolt from the wire up.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriverLive, Neo4jDriverTag } from "effect-neo4j"
+ *
+ * // the driver from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriverTag
+ *   const { records } = yield* driver.executeQuery("MATCH (p:Person) RETURN p.name AS name LIMIT 10")
+ *   return records.map((r) => r.get("name"))
+ * }).pipe(Effect.provide(Neo4jDriverLive))
+ * ```
+ *
  * @since 0.1.0
  */
 
-/** The driver service, its Layers and `driver(uri, auth)`. @since 0.1.0 */
+/**
+ * The driver service, its Layers and `driver(uri, auth)`.
+ *
+ * @since 0.1.0
+ */
 export * as Neo4jDriver from "./Neo4jDriver.js"
-/** The driver service tag and its Layer from the environment (NEO4J_URI, ...). @since 0.1.0 */
-export { Neo4jDriver as Neo4jDriverTag, Neo4jDriverLive } from "./Neo4jDriver.js"
-/** Configuration, defaults and Aura connection files. @since 0.1.0 */
+export {
+  /**
+   * The driver service tag (`Neo4jDriver.Neo4jDriver`), under a name that does not clash with the
+   * `Neo4jDriver` module.
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  Neo4jDriver as Neo4jDriverTag,
+  /**
+   * The driver Layer configured from the environment (`NEO4J_URI`, `NEO4J_USERNAME`,
+   * `NEO4J_PASSWORD`, `NEO4J_DATABASE`, ...): `Neo4jDriver.Neo4jDriverLive`.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  Neo4jDriverLive
+} from "./Neo4jDriver.js"
+/**
+ * Configuration, defaults and Aura connection files.
+ *
+ * @since 0.1.0
+ */
 export * as DriverConfig from "./DriverConfig.js"
-/** Authentication tokens. @since 0.1.0 */
+/**
+ * Authentication tokens.
+ *
+ * @since 0.1.0
+ */
 export * as Auth from "./Auth.js"
-/** Sessions. @since 0.1.0 */
+/**
+ * Sessions.
+ *
+ * @since 0.1.0
+ */
 export * as Session from "./Session.js"
-/** Transactions. @since 0.1.0 */
+/**
+ * Transactions.
+ *
+ * @since 0.1.0
+ */
 export * as Transaction from "./Transaction.js"
-/** Results and summaries. @since 0.1.0 */
+/**
+ * Results and summaries.
+ *
+ * @since 0.1.0
+ */
 export * as Result from "./Result.js"
-/** Records. @since 0.1.0 */
+/**
+ * Records.
+ *
+ * @since 0.1.0
+ */
 export * as Record from "./Record.js"
-/** Bookmarks and bookmark managers. @since 0.1.0 */
+/**
+ * Bookmarks and bookmark managers.
+ *
+ * @since 0.1.0
+ */
 export * as Bookmarks from "./Bookmarks.js"
-/** The error classes. @since 0.1.0 */
+/**
+ * The error classes.
+ *
+ * @since 0.1.0
+ */
 export * as Neo4jError from "./Neo4jError.js"
-/** Transaction-function retry schedules. @since 0.1.0 */
+/**
+ * Transaction-function retry schedules.
+ *
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"
-/** Connection URIs. @since 0.1.0 */
+/**
+ * The driver's metrics (Effect `Metric`s, named after OpenTelemetry's database client
+ * conventions): connections per server, pool waits and timeouts, query durations, and
+ * transaction-function attempts and retries.
+ *
+ * @since 0.1.0
+ */
+export * as Metrics from "./Metrics.js"
+/**
+ * Connection URIs.
+ *
+ * @since 0.1.0
+ */
 export * as Uri from "./Uri.js"
-/** Node, Relationship, Path. @since 0.1.0 */
+/**
+ * Node, Relationship, Path.
+ *
+ * @since 0.1.0
+ */
 export * as Graph from "./Graph.js"
-/** Temporal values. @since 0.1.0 */
+/**
+ * Temporal values.
+ *
+ * @since 0.1.0
+ */
 export * as Temporal from "./Temporal.js"
-/** Points. @since 0.1.0 */
+/**
+ * Points.
+ *
+ * @since 0.1.0
+ */
 export * as Spatial from "./Spatial.js"
-/** Vectors (Bolt 6.0). @since 0.1.0 */
+/**
+ * Vectors (Bolt 6.0).
+ *
+ * @since 0.1.0
+ */
 export * as Vector from "./Vector.js"
-/** Explicit Integer / Float parameter wrappers. @since 0.1.0 */
+/**
+ * Explicit Integer / Float parameter wrappers.
+ *
+ * @since 0.1.0
+ */
 export * as Values from "./Values.js"

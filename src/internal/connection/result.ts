@@ -88,6 +88,15 @@ const outcomeError = (outcome: Outcome, conn: Connection, name: string): Neo4jEr
 }
 
 /**
+ * Called once when a result ends: its duration in seconds (from RUN to the end of the result, on
+ * `performance.now()`), and the failure that ended it (undefined: its summary arrived). A result
+ * given up without a summary (its transaction failed elsewhere) does not call it.
+ *
+ * @since 0.1.0
+ */
+export type OnResultEnd = (seconds: number, error: Neo4jError | undefined) => void
+
+/**
  * Sends RUN + PULL n in one write and waits for RUN's answer.
  *
  * @since 0.1.0
@@ -96,18 +105,35 @@ export const run = (
   conn: Connection,
   request: RunRequest,
   /** awaited after RUN + PULL are queued and before RUN's answer (an explicit transaction's BEGIN) */
-  awaitFirst: Effect.Effect<void, Neo4jError> = Effect.void
+  awaitFirst: Effect.Effect<void, Neo4jError> = Effect.void,
+  /** told how the result ended, and how long it took (the query duration metric) */
+  onEnd?: OnResultEnd
 ): Effect.Effect<ResultCursor, Neo4jError> =>
   Effect.suspend(() => {
+    const startedAt = onEnd === undefined ? 0 : performance.now()
+    let ended = onEnd === undefined
+    const endResult = (error: Neo4jError | undefined): void => {
+      if (ended) return
+      ended = true
+      onEnd!((performance.now() - startedAt) / 1000, error)
+    }
     const runPending = conn.enqueue("RUN", (c) => Msg.run(c, conn.caps, request))
     // a RUN that could not be encoded was not queued: no PULL may follow it
-    if (runPending.outcome !== undefined) return Effect.fail(outcomeError(runPending.outcome, conn, "RUN")!)
+    if (runPending.outcome !== undefined) {
+      const error = outcomeError(runPending.outcome, conn, "RUN")!
+      endResult(error)
+      return Effect.fail(error)
+    }
     const runSeq = conn.runCount()
     const firstPull = conn.enqueue("PULL", (c) => Msg.pull(c, conn.caps, { n: request.fetchSize }))
     let pullPending: Pending | undefined = firstPull
-    return Effect.flatMap(Effect.zipRight(awaitFirst, conn.await(runPending)), (outcome) => {
+    const failed = (error: Neo4jError) => {
+      endResult(error)
+      return Effect.fail(error)
+    }
+    return Effect.matchEffect(Effect.zipRight(awaitFirst, conn.await(runPending)), { onFailure: failed, onSuccess: (outcome) => {
       const error = outcomeError(outcome, conn, "RUN")
-      if (error) return Effect.fail(error)
+      if (error) return failed(error)
       const runMetadata = (outcome as { metadata: Readonly<Record<string, unknown>> }).metadata
       const fields = Array.isArray(runMetadata.fields) ? (runMetadata.fields as Array<string>) : []
       const shape = new RecordShape(fields)
@@ -170,6 +196,7 @@ export const run = (
             raw = []
             rawPos = 0
             deferred = e as Neo4jError
+            endResult(deferred)
             if (i === 0) return Effect.fail(Option.some(deferred))
           }
           out.length = i
@@ -198,6 +225,7 @@ export const run = (
             pullPending = undefined
             done = true
             deferred ??= err
+            endResult(err)
             return Effect.fail(err)
           },
           onSuccess: (o) => {
@@ -208,12 +236,14 @@ export const run = (
             if (err) {
               done = true
               deferred ??= err
+              endResult(err)
               return Effect.fail(err)
             }
             const meta = (o as { metadata: Readonly<Record<string, unknown>> }).metadata
             if (meta.has_more !== true) {
               done = true
               summary = meta
+              endResult(undefined)
             }
             return Effect.void
           }
@@ -222,13 +252,16 @@ export const run = (
 
       /** The server's answer to a clean-up request, as metadata; fails with the error it carries. */
       const answer = (wait: Effect.Effect<Outcome, Neo4jError>, name: string) =>
-        Effect.flatMap(wait, (o) => {
-          const err = outcomeError(o, conn, name)
-          if (err) {
-            deferred ??= err
-            return Effect.fail(err)
+        Effect.matchEffect(wait, {
+          onFailure: failed,
+          onSuccess: (o) => {
+            const err = outcomeError(o, conn, name)
+            if (err) {
+              deferred ??= err
+              return failed(err)
+            }
+            return Effect.succeed((o as { metadata: Readonly<Record<string, unknown>> }).metadata)
           }
-          return Effect.succeed((o as { metadata: Readonly<Record<string, unknown>> }).metadata)
         })
 
       /**
@@ -252,6 +285,7 @@ export const run = (
               : Effect.map(answer(wait(skipRecords(inFlight)), "PULL"), (meta) => {
                   if (meta.has_more === true) return true
                   summary = meta
+                  endResult(undefined)
                   return false
                 })
           return Effect.flatMap(more, (more) => {
@@ -260,6 +294,7 @@ export const run = (
             const d = conn.enqueue("DISCARD", (c) => Msg.discard(c, conn.caps, { n: -1, qid: qidNow() }))
             return Effect.map(answer(wait(d), "DISCARD"), (meta) => {
               summary = meta
+              endResult(undefined)
             })
           })
         })
@@ -330,5 +365,5 @@ export const run = (
         exhausted: () => done && pullPending === undefined && rawPos >= raw.length && deferred === undefined,
         abandon
       })
-    })
+    } })
   })

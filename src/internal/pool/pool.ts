@@ -26,6 +26,7 @@ import { Cause, Duration, Effect, Exit, Fiber, Option, Scope } from "effect"
 import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Connection } from "../connection/connection.js"
+import * as Metrics from "../metrics.js"
 
 /**
  * Pool settings.
@@ -50,6 +51,8 @@ interface Entry {
   /** the pool's generation when it opened: older ones are closed (AuthorizationExpired) */
   readonly generation: number
   lastUsed: number
+  /** its close was counted (`neo4j.client.connection.closed`) */
+  closed: boolean
 }
 
 /**
@@ -78,13 +81,14 @@ export interface Pool {
   readonly purge: Effect.Effect<void>
 }
 
-const closeEntry = (e: Entry) => Scope.close(e.scope, Exit.void)
-
 /**
  * How long an acquisition waits for a connection about to come back clean (its RESET or DISCARD
  * answered) before it opens one: a server answers those in milliseconds.
  */
 const CLEANED_GRACE = Duration.seconds(1)
+
+/** What a connection attempt cut off by interruption counts as in `neo4j.client.connection.failed`. */
+const INTERRUPTED = { _tag: "Interrupted" }
 
 /** Whether a lease ended with `AuthorizationExpired`, or left its connection failed with it. */
 const authorizationExpired = (exit: Exit.Exit<unknown, unknown>, c: Connection): boolean =>
@@ -181,12 +185,42 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     const lifetime = Duration.toMillis(options.maxLifetime)
     const liveness = options.livenessCheckTimeout ? Duration.toMillis(options.livenessCheckTimeout) : undefined
 
+    // metrics (internal/metrics.ts): the connection counts follow `idle` and `all` by differences,
+    // reported after each change of either (a lease of an idle connection: two counter updates)
+    const metrics = Metrics.server(options.address)
+    let shownIdle = 0
+    let shownUsed = 0
+    const report = (): void => {
+      const i = idle.length
+      const u = all.size - i
+      if (i !== shownIdle) {
+        metrics.idle(i - shownIdle)
+        shownIdle = i
+      }
+      if (u !== shownUsed) {
+        metrics.used(u - shownUsed)
+        shownUsed = u
+      }
+    }
+    metrics.max(options.maxSize)
+    let maxShown = true
+
+    const closeEntry = (e: Entry) =>
+      Effect.suspend(() => {
+        if (!e.closed) {
+          e.closed = true
+          metrics.closed()
+        }
+        return Scope.close(e.scope, Exit.void)
+      })
+
     /** past its lifetime, or opened before the server ended an authorization */
     const expired = (e: Entry, now: number) => (lifetime > 0 && now - e.createdAt >= lifetime) || e.generation < generation
 
     const discard = (e: Entry) =>
       Effect.suspend(() => {
         all.delete(e)
+        report()
         return closeEntry(e)
       })
 
@@ -194,14 +228,22 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     const openEntry = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function* () {
         const scope = yield* Scope.make()
+        const startedAt = performance.now()
+        metrics.creating(1)
         const exit = yield* Effect.exit(restore(Scope.extend(options.connect, scope)))
+        metrics.creating(-1)
         if (Exit.isFailure(exit)) {
+          // its error.type: the error's tag; Interrupted when cut off (an acquisition timeout, say)
+          metrics.failed(Option.getOrElse(Cause.failureOption(exit.cause), () => (Cause.isInterruptedOnly(exit.cause) ? INTERRUPTED : undefined)))
           yield* Scope.close(scope, exit)
           return yield* Effect.failCause(exit.cause)
         }
+        metrics.opened()
+        metrics.createTime(Metrics.secondsSince(startedAt))
         const t = now()
-        const e: Entry = { connection: exit.value, scope, createdAt: t, generation, lastUsed: t }
+        const e: Entry = { connection: exit.value, scope, createdAt: t, generation, lastUsed: t, closed: false }
         all.add(e)
+        report()
         return e
       })
     )
@@ -211,6 +253,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     const obtainOrWait = (mayWait: boolean): Effect.Effect<Entry, Neo4jError> => Effect.suspend(() => {
       if (closed) return Effect.fail(closedError())
       const e = idle.pop()
+      if (e !== undefined) report()
       if (e === undefined) {
         // one waiter per connection about to come back, each for a short grace at most: a slow
         // clean-up never holds up new work for long (a connection is opened instead)
@@ -256,6 +299,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         if (!dirty) {
           e.lastUsed = now()
           idle.push(e)
+          report()
           releaseSlot()
           cleaned()
           return revoked
@@ -268,6 +312,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
               if (closed || expired(e, now())) return discard(e)
               e.lastUsed = now()
               idle.push(e)
+              report()
               return Effect.void
             }
           }),
@@ -312,6 +357,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       }
       held++
       idle.pop()
+      report()
       return e
     }
 
@@ -335,6 +381,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
               leased--
               entry.lastUsed = t
               idle.push(entry)
+              report()
               releaseSlot()
               if (cleanWaiters.length > 0) cleaned()
               return Effect.void
@@ -352,7 +399,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         // a free slot and an idle connection fit for use (no liveness RESET due): taken at once;
         // otherwise the timeout covers waiting for a slot and opening (or checking) a connection
         const ready = readyIdle()
-        if (ready !== undefined) return lease(ready, scope)
+        if (ready !== undefined) {
+          metrics.waitTime(0)
+          return lease(ready, scope)
+        }
+        const startedAt = performance.now()
+        metrics.pending(1)
         return Effect.gen(function* () {
           yield* restore(takeSlot)
           const exit = yield* Effect.exit(restore(obtain))
@@ -364,11 +416,19 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         }).pipe(
           Effect.timeoutFail({
             duration: options.acquisitionTimeout,
-            onTimeout: () =>
-              new ConnectionAcquisitionTimeoutError({
+            onTimeout: () => {
+              metrics.timeout()
+              return new ConnectionAcquisitionTimeoutError({
                 message: `no connection to ${options.address} became available within ${timeoutMs} ms, opening one included (pool size ${options.maxSize}, ${leased} in use)`
               })
+            }
           }),
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              metrics.pending(-1)
+              if (exit._tag === "Success") metrics.waitTime(Metrics.secondsSince(startedAt))
+            })
+          ),
           Effect.flatMap((entry) => lease(entry, scope))
         )
       })
@@ -381,6 +441,11 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       idle.length = 0
       const entries = [...all]
       all.clear()
+      report()
+      if (maxShown) {
+        maxShown = false
+        metrics.max(-options.maxSize)
+      }
       // work still running fails at once, saying why (a lease's connection, or one being cleaned)
       // (but clean-up running in the background is let finish: it is bounded)
       const settling = entries.filter((e) => !idleNow.has(e) && !cleaning.has(e))

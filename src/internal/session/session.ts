@@ -3,7 +3,7 @@
  * explicit transactions and transaction functions (retried with a Schedule), and chains
  * bookmarks (its own, and a BookmarkManager's).
  */
-import { Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
+import { Cause, Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import type { Schedule } from "effect"
 import * as Bookmarks from "../../Bookmarks.js"
 import { retrying } from "../../RetryPolicy.js"
@@ -16,10 +16,12 @@ import type { TxExtra } from "../bolt/messages.js"
 import { CLEANUP_TIMEOUT_MS } from "../connection/connection.js"
 import type { Connection, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
+import * as Metrics from "../metrics.js"
 import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
 import * as ManagedResult from "./result.js"
-import { annotateServer, querySpan } from "./span.js"
+import { annotateServer, querySpan, transactionFunctionSpans, transactionSpan } from "./span.js"
+import type { TransactionObserver } from "./span.js"
 import { begin } from "./transaction.js"
 
 /**
@@ -215,7 +217,7 @@ export const makeIn = (
                 parameters,
                 fetchSize,
                 ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig)
-                })
+                }, undefined, Metrics.server(leased.connection.address).operation)
               ),
               (cursor) => {
                 reportDatabase(leased, cursor.runMetadata)
@@ -242,12 +244,13 @@ export const makeIn = (
         return current === undefined ? begin : Effect.zipRight(restore(bufferCurrent), begin)
       })
 
-    /** A transaction in `scope`: rolled back on its close unless committed. */
+    /** A transaction in `scope`: rolled back on its close unless committed. `observer`: its span, if traced. */
     const transactionIn = (
       mode: AccessMode,
       txConfig: TransactionConfig | undefined,
       scope: Scope.Scope,
-      telemetry: Telemetry
+      telemetry: Telemetry,
+      observer: TransactionObserver | undefined
     ) =>
       Effect.zipRight(
         bufferCurrent,
@@ -257,6 +260,7 @@ export const makeIn = (
         Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (leaseScope) =>
         Effect.flatMap(lease(mode, leaseScope), (leased) =>
           Effect.flatMap(bookmarksToSend, (sent) => {
+            if (observer !== undefined) observer.leased(leased.connection.address, leased.database)
             const sentTelemetry = sendTelemetry(ctx, leased.connection, telemetry)
             const tx = begin(
               leased.connection,
@@ -265,15 +269,16 @@ export const makeIn = (
             )
             // the lease's exit tells the router how the work ended (a former leader is forgotten):
             // a failure that ended the transaction counts, even when the user then rolled back
-            const release = (exit: Exit.Exit<unknown, unknown>) => {
+            const release = (exit: Exit.Exit<unknown, unknown>, how?: "commit" | "rollback") => {
+              if (observer !== undefined && how !== undefined) observer.ended(how, exit)
               const failure = tx.failure()
               return Scope.close(leaseScope, failure !== undefined ? Exit.fail(failure) : exit)
             }
             const commit = Effect.onExit(
               Effect.flatMap(tx.commit, (bookmark) => recordBookmark(sent, bookmark)),
-              release
+              (exit) => release(exit, "commit")
             )
-            const rollback = Effect.onExit(tx.rollback, release)
+            const rollback = Effect.onExit(tx.rollback, (exit) => release(exit, "rollback"))
             // interrupted: no ROLLBACK, which would queue behind a query still running; the pool's
             // RESET on an interrupted lease goes out at once, stops the query and rolls back
             return Effect.as(
@@ -282,7 +287,12 @@ export const makeIn = (
                   // TELEMETRY is acknowledged once its answer was read (with BEGIN's at the latest)
                   if (sentTelemetry?.outcome?._tag === "Success") telemetry.done = true
                   const rollback = tx.isOpen() && !Exit.isInterrupted(exit) ? Effect.ignore(cleanup(tx.rollback)) : Effect.void
-                  return Effect.zipRight(rollback, release(exit))
+                  const closeLease = release(exit)
+                  // its span (if any) ends once the ROLLBACK is answered (or was not needed)
+                  return Effect.zipRight(
+                    rollback,
+                    observer === undefined ? closeLease : Effect.zipRight(Effect.sync(() => observer.ended("close", exit)), closeLease)
+                  )
                 })
               ),
               { tx, commit, rollback }
@@ -291,19 +301,28 @@ export const makeIn = (
         ))
       )
 
-    /** A transaction in the current scope: rolled back on close unless committed. */
-    const transaction = (mode: AccessMode, txConfig: TransactionConfig | undefined) =>
-      Effect.flatMap(Effect.scope, (scope) =>
-        transactionIn(mode, txConfig, scope, { api: Msg.TelemetryApi.ExplicitTransaction, done: false })
-      )
-
+    // an explicit transaction in the current scope: rolled back on close unless committed; its
+    // span (with a tracer) parents its queries' spans
     const beginTransaction = (txConfig?: TransactionConfig): Effect.Effect<Transaction, Neo4jError, Scope.Scope> =>
-      Effect.map(transaction(config.defaultAccessMode ?? "WRITE", txConfig), ({ commit, rollback, tx }) => ({
-        run: tx.run,
-        commit,
-        rollback,
-        isOpen: Effect.sync(() => tx.isOpen())
-      }))
+      transactionSpan(() => database, (observer, inSpan) =>
+        Effect.flatMap(Effect.scope, (scope) =>
+          Effect.map(
+            transactionIn(
+              config.defaultAccessMode ?? "WRITE",
+              txConfig,
+              scope,
+              { api: Msg.TelemetryApi.ExplicitTransaction, done: false },
+              observer
+            ),
+            ({ commit, rollback, tx }): Transaction => ({
+              run: observer === undefined ? tx.run : (query, parameters) => inSpan(tx.run(query, parameters)),
+              commit,
+              rollback,
+              isOpen: Effect.sync(() => tx.isOpen())
+            })
+          )
+        )
+      )
 
     const transactionFunction =
       (mode: AccessMode) =>
@@ -314,20 +333,39 @@ export const makeIn = (
         // the attempt's scope is handed to the session's steps directly, and put in the context
         // only for the work (which may use it, as under Effect.scoped)
         const telemetry: Telemetry = { api: txFunctionApi, done: false }
-        const attempt = Effect.acquireUseRelease(
-          Scope.make(),
-          (scope) =>
-            Effect.flatMap(transactionIn(mode, fnConfig, scope, telemetry), ({ commit, tx }) =>
-              Effect.flatMap(Scope.extend(work({ run: tx.run }), scope), (a) => Effect.as(commit, a))
-            ),
-          (scope, exit) => Scope.close(scope, exit)
-        )
         const schedule = fnConfig?.retry ?? ctx.retry
+        const operation = txFunctionApi === Msg.TelemetryApi.ExecuteQuery
+          ? "executeQuery"
+          : mode === "READ" ? "executeRead" : "executeWrite"
+        // built per run of the returned effect: the attempts and retries metrics count its attempts
+        const attempts = () => {
+          let n = 0
+          let lastFailure: { readonly failure: unknown } | undefined
+          return (observer: TransactionObserver | undefined) =>
+            Effect.acquireUseRelease(
+              Scope.make(),
+              (scope) => {
+                Metrics.transactionAttempt(++n > 1 ? lastFailure : undefined)
+                return Effect.flatMap(transactionIn(mode, fnConfig, scope, telemetry, observer), ({ commit, tx }) =>
+                  Effect.flatMap(Scope.extend(work({ run: tx.run }), scope), (a) => Effect.as(commit, a))
+                )
+              },
+              (scope, exit) => {
+                if (exit._tag === "Failure") {
+                  const failure = Cause.failureOption(exit.cause)
+                  lastFailure = { failure: failure._tag === "Some" ? failure.value : undefined }
+                }
+                return Scope.close(scope, exit)
+              }
+            )
+        }
         // typed over Neo4jError, as users write it: `retrying` gives it only retriable failures,
         // and the work's own errors only when they say `retriable: true` (documented on `retry`)
-        return retrying(
-          attempt,
-          schedule ? { schedule: schedule as Schedule.Schedule<unknown, E | Neo4jError> } : { maxRetryTime: ctx.maxRetryTime }
+        return transactionFunctionSpans(operation, () => database, attempts, (attempt) =>
+          retrying(
+            attempt,
+            schedule ? { schedule: schedule as Schedule.Schedule<unknown, E | Neo4jError> } : { maxRetryTime: ctx.maxRetryTime }
+          )
         )
       }
 

@@ -14,6 +14,7 @@ import type { Result } from "../../Result.js"
 import * as Msg from "../bolt/messages.js"
 import type { Connection, Outcome, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
+import * as Metrics from "../metrics.js"
 import * as ManagedResult from "./result.js"
 import { querySpan } from "./span.js"
 
@@ -123,7 +124,7 @@ export const begin = (
     querySpan(Effect.suspend(() => {
       if (!open) return Effect.fail(closedError())
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
-      const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin)
+      const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin, Metrics.server(conn.address).operation)
       return Effect.flatMap(cursor, (c) => {
         // a consumer that stops early: the cursor reads the batch in flight and DISCARDs the rest.
         // When that does not end with a summary (the server did not answer in time), the pool's

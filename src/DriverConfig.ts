@@ -14,6 +14,7 @@ import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
 import type { ConfigProvider, Layer } from "effect"
 import * as Auth from "./Auth.js"
 import type { AuthToken } from "./Auth.js"
+import * as ClientCertificate from "./ClientCertificate.js"
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./internal/bolt/dechunker.js"
 import * as auraFile from "./internal/config/auraFile.js"
 import { InvalidConfigError } from "./Neo4jError.js"
@@ -114,6 +115,17 @@ export interface DriverConfig {
   readonly userAgent?: string
   /** PEM texts of CA certificates to trust for `+s` schemes instead of the system's */
   readonly trustedCertificates?: ReadonlyArray<string>
+  /**
+   * Paths of PEM files of CA certificates to trust for `+s` schemes instead of the system's
+   * (with `trustedCertificates`, both are trusted); read when the driver is made
+   */
+  readonly trustedCertificateFiles?: ReadonlyArray<string>
+  /**
+   * The client certificate for mutual TLS (`+s` and `+ssc` schemes): files or PEM text (see
+   * `ClientCertificate.fromFiles`, `fromPem`), read and checked when the driver is made; or a
+   * `ClientCertificateProvider` (see `ClientCertificate.rotating`), asked when a connection opens
+   */
+  readonly clientCertificate?: ClientCertificate.ClientCertificate | ClientCertificate.ClientCertificateProvider
   readonly notificationFilter?: NotificationFilter
   /** Return every Integer as a `bigint` (default false) */
   readonly useBigInt?: boolean
@@ -148,6 +160,9 @@ export interface ResolvedConfig {
   readonly maxTransactionRetryTime: Duration.Duration
   readonly userAgent: string
   readonly trustedCertificates: ReadonlyArray<string> | undefined
+  readonly trustedCertificateFiles: ReadonlyArray<string> | undefined
+  /** the key and password stay `Redacted` */
+  readonly clientCertificate: ClientCertificate.ClientCertificate | ClientCertificate.ClientCertificateProvider | undefined
   readonly notificationFilter: NotificationFilter | undefined
   readonly useBigInt: boolean
   readonly maxMessageSize: number
@@ -195,6 +210,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "maxTransactionRetryTime",
   "userAgent",
   "trustedCertificates",
+  "trustedCertificateFiles",
+  "clientCertificate",
   "notificationFilter",
   "useBigInt",
   "maxMessageSize",
@@ -354,10 +371,37 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
       certs.forEach((pem: unknown, i) => {
         if (typeof pem !== "string" || !pem.includes("-----BEGIN ")) {
           problems.push(
-            `trustedCertificates[${i}] must be PEM text ("-----BEGIN CERTIFICATE-----..."), not a file path (got ${show(pem)})`
+            `trustedCertificates[${i}] must be PEM text ("-----BEGIN CERTIFICATE-----..."), not a file path (got ${show(pem)}; give files in trustedCertificateFiles)`
           )
         }
       })
+    }
+  }
+
+  const certFiles = config.trustedCertificateFiles
+  if (certFiles !== undefined) {
+    if (!Array.isArray(certFiles)) {
+      problems.push("trustedCertificateFiles must be an array of file paths")
+    } else {
+      certFiles.forEach((file: unknown, i) => {
+        if (typeof file !== "string" || file.trim() === "") {
+          problems.push(`trustedCertificateFiles[${i}] must be the path of a PEM file (got ${show(file)})`)
+        } else if (file.includes("-----BEGIN ")) {
+          problems.push(`trustedCertificateFiles[${i}] must be a file path, not PEM text (give PEM texts in trustedCertificates)`)
+        }
+      })
+    }
+  }
+
+  const clientCertificate = config.clientCertificate
+  if (clientCertificate !== undefined) {
+    if (!ClientCertificate.isProvider(clientCertificate)) {
+      problems.push(...ClientCertificate.validate(clientCertificate, "clientCertificate"))
+    }
+    if (parsedUri !== undefined && parsedUri.encryption === "none") {
+      problems.push(
+        `clientCertificate needs an encrypted connection: use ${parsedUri.scheme}+s:// (or ${parsedUri.scheme}+ssc://) instead of ${parsedUri.scheme}://`
+      )
     }
   }
 
@@ -404,6 +448,8 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
     maxTransactionRetryTime,
     userAgent,
     trustedCertificates: certs,
+    trustedCertificateFiles: certFiles,
+    clientCertificate,
     notificationFilter: filter,
     useBigInt,
     maxMessageSize,

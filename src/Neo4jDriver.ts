@@ -3,12 +3,18 @@
  * Closing the Layer's scope sends GOODBYE on and closes every connection, after success,
  * failure or interruption; a closed driver refuses new work with `ServiceUnavailableError`.
  *
+ * @example
  * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
  * const program = Effect.gen(function* () {
  *   const driver = yield* Neo4jDriver.Neo4jDriver
  *   const { records } = yield* driver.executeQuery("MATCH (p:Person) RETURN p.name AS name")
+ *   return records.map((r) => r.get("name"))
  * })
- * program.pipe(Effect.provide(Neo4jDriver.layer({ uri: "neo4j://localhost", auth: Auth.basic("neo4j", pw) })))
+ * const DriverLive = Neo4jDriver.layer({ uri: "neo4j://localhost", auth: Auth.basic("neo4j", Redacted.make("password")) })
+ * const runnable = program.pipe(Effect.provide(DriverLive))
  * ```
  *
  * @since 0.1.0
@@ -63,6 +69,23 @@ export type RoutingTableInfo = Router.RoutingTableInfo
 
 /**
  * The driver service.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const server = yield* driver.verifyConnectivity() // { address, agent: "Neo4j/5.26.0", protocolVersion }
+ *   // eager, routed to a reader, retried on transient failures
+ *   const { records } = yield* driver.executeQuery(
+ *     "MATCH (p:Person) WHERE p.age > $age RETURN p.name AS name", { age: 30 }, { routing: "READ" })
+ *   // streaming with backpressure
+ *   const first = yield* driver.stream("MATCH (n) RETURN n").pipe(Stream.take(10), Stream.runCollect)
+ *   const pools = yield* driver.connectionPoolMetrics()
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -122,10 +145,31 @@ export interface Neo4jDriver {
   }) => Effect.Effect<void, Neo4jError>
   /** The configuration in effect (secrets stay Redacted). */
   readonly config: DriverConfig.ResolvedConfig
+  /**
+   * Whether connections use TLS: true for the `+s` and `+ssc` schemes (the official drivers'
+   * `driver.isEncrypted()`). Fixed by the URI, so a plain function; it works after close too.
+   *
+   * ```ts
+   * const secure = driver.isEncrypted() // neo4j+s://...: true, bolt://...: false
+   * ```
+   */
+  readonly isEncrypted: () => boolean
 }
 
 /**
  * The Neo4jDriver service tag.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const countPeople = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   const { records } = yield* driver.executeQuery("MATCH (p:Person) RETURN count(p) AS n", {}, { routing: "READ" })
+ *   return records[0]?.get("n") as number
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category tags
@@ -134,6 +178,17 @@ export const Neo4jDriver = Context.GenericTag<Neo4jDriver>("effect-neo4j/Neo4jDr
 
 /**
  * Options beyond `DriverConfig` that are Effect values.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const DriverLive = Neo4jDriver.layer({ uri: "neo4j://cluster.internal", auth: Auth.none() }, {
+ *   retry: Schedule.exponential("200 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
+ *   resolver: (address) => Effect.succeed(["core1.internal:7687", "core2.internal:7687", "core3.internal:7687"])
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -166,6 +221,17 @@ export interface MakeOptions {
 /**
  * Makes a driver in the current scope. Opens no connection.
  *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.make({ uri: "neo4j://localhost", auth: Auth.basic("neo4j", Redacted.make("password")) })
+ *   return yield* driver.verifyConnectivity()
+ * }).pipe(Effect.scoped) // closing the scope closes the driver
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -187,12 +253,26 @@ export const make = (
       connectionPoolMetrics: () => Effect.sync(core.router.metrics),
       routingTable: (database) => Effect.sync(() => Option.fromNullable(core.router.routingTable(database))),
       updateRoutingTable: (o) => core.router.refresh(o?.database, o?.bookmarks ?? []),
-      config: resolved
+      config: resolved,
+      isEncrypted: () => resolved.parsedUri.encryption !== "none"
     }
   })
 
 /**
  * The official drivers' `driver(uri, auth)`, scoped.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.driver("neo4j://localhost", Auth.basic("neo4j", Redacted.make("password")), {
+ *     maxConnectionPoolSize: 50
+ *   })
+ *   return yield* driver.executeQuery("RETURN 1 AS n")
+ * }).pipe(Effect.scoped)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -207,6 +287,23 @@ export const driver = (
 /**
  * A Layer from a config.
  *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const DriverLive = Neo4jDriver.layer({
+ *   uri: "neo4j://localhost",
+ *   auth: Auth.basic("neo4j", Redacted.make("password")),
+ *   database: "neo4j"
+ * })
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.executeQuery("MATCH (n) RETURN count(n) AS n")
+ * }).pipe(Effect.provide(DriverLive))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -215,6 +312,20 @@ export const layer = (config: DriverConfig.DriverConfig, options?: MakeOptions):
 
 /**
  * A Layer from a `Config` (read from the ConfigProvider when the Layer is built).
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * // the app's own keys instead of NEO4J_URI and friends
+ * const DriverLive = Neo4jDriver.layerConfig(
+ *   Config.map(Config.all({ uri: Config.string("GRAPH_URL"), password: Config.redacted("GRAPH_PASSWORD") }), (c) => ({
+ *     uri: c.uri,
+ *     auth: Auth.basic("app", c.password)
+ *   }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -228,6 +339,18 @@ export const layerConfig = (
 /**
  * The driver configured from `NEO4J_URI`, `NEO4J_USERNAME`, `NEO4J_PASSWORD` and optional
  * `NEO4J_DATABASE` (and tuning keys; see `DriverConfig.config`) in the ConfigProvider.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * // NEO4J_URI=neo4j+s://a0a2fa1d.databases.neo4j.io NEO4J_USERNAME=neo4j NEO4J_PASSWORD=... node app.js
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.verifyConnectivity()
+ * }).pipe(Effect.provide(Neo4jDriver.Neo4jDriverLive))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -243,6 +366,15 @@ export const Neo4jDriverLive: Layer.Layer<Neo4jDriver, InvalidConfigError | Conf
  * fiber that opens a connection; set it with `withBoltTraceParameters` or
  * `layerBoltTraceParameters`. Credentials and `Redacted` values stay hidden either way.
  *
+ * @example
+ * ```ts
+ * import { Effect, FiberRef } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const traced = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.locally(self, Neo4jDriver.BoltTraceParameters, true)
+ * const shown = FiberRef.get(Neo4jDriver.BoltTraceParameters) // Effect<boolean>: false unless set
+ * ```
+ *
  * @since 0.1.0
  * @category tracing
  */
@@ -252,8 +384,17 @@ export const BoltTraceParameters: FiberRef.FiberRef<boolean> = BoltTrace.showPar
  * Runs an effect with query parameter values shown in the Debug-level Bolt trace (see
  * `BoltTraceParameters`).
  *
+ * @example
  * ```ts
- * program.pipe(Neo4jDriver.withBoltTraceParameters, Logger.withMinimumLogLevel(LogLevel.Debug))
+ * import { Effect, Logger, LogLevel } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * const program = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   yield* driver.executeQuery("MATCH (u:User {email: $email}) RETURN u", { email: "ada@example.com" })
+ * })
+ * // the Debug trace shows RUN "MATCH (u:User {email: $email}) RETURN u" {"email": "ada@example.com"} {}
+ * const debugged = program.pipe(Neo4jDriver.withBoltTraceParameters, Logger.withMinimumLogLevel(LogLevel.Debug))
  * ```
  *
  * @since 0.1.0
@@ -265,6 +406,15 @@ export const withBoltTraceParameters = <A, E, R>(self: Effect.Effect<A, E, R>): 
 /**
  * A Layer showing query parameter values in the Debug-level Bolt trace (see
  * `BoltTraceParameters`), to provide beside `Logger.minimumLogLevel(LogLevel.Debug)`.
+ *
+ * @example
+ * ```ts
+ * import { Layer, Logger, LogLevel } from "effect"
+ * import { Neo4jDriver } from "effect-neo4j"
+ *
+ * // provide it beside the driver Layer while debugging what goes on the wire
+ * const BoltDebugLive = Layer.mergeAll(Logger.minimumLogLevel(LogLevel.Debug), Neo4jDriver.layerBoltTraceParameters)
+ * ```
  *
  * @since 0.1.0
  * @category tracing

@@ -54,6 +54,12 @@ export * as DriverConfig from "./DriverConfig.js"
  */
 export * as Auth from "./Auth.js"
 /**
+ * Client certificates for mutual TLS: files or PEM text, and rotating providers.
+ *
+ * @since 0.1.0
+ */
+export * as ClientCertificate from "./ClientCertificate.js"
+/**
  * Sessions.
  *
  * @since 0.1.0

@@ -13,6 +13,7 @@ import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit
 import {
   Auth,
   Bookmarks,
+  ClientCertificate,
   Neo4jDriver,
   Neo4jError,
   Record as Rec,
@@ -103,6 +104,17 @@ const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
       return Auth.custom(principal, credentials, realm ?? "", scheme, parameters)
     }
   }
+}
+
+/** TestKit's ClientCertificate ({ certfile, keyfile, password }, possibly under `data`) to the driver's. */
+const clientCertificateOf = (value: Json.Json | undefined): ClientCertificate.ClientCertificate => {
+  const c = ((value as { data?: Req } | null)?.data ?? value ?? {}) as Req
+  const password = str(c.password)
+  return ClientCertificate.fromFiles({
+    certfile: String(c.certfile),
+    keyfile: String(c.keyfile),
+    ...(password !== undefined ? { password } : {})
+  })
 }
 
 const isTaggedError = (e: unknown): e is { readonly _tag: string; readonly message: string } =>
@@ -201,6 +213,7 @@ export class Connection {
   private readonly results = new Map<string, ResultEntry>()
   private readonly errors = new Map<string, unknown>()
   private readonly managers = new Map<string, Bookmarks.BookmarkManager>()
+  private readonly certificateProviders = new Map<string, ClientCertificate.ClientCertificateProvider>()
   /** answers TestKit owes the backend (resolver, bookmark manager callbacks), by request id */
   private readonly callbacks = new Map<string, Deferred.Deferred<Json.Json>>()
   private readonly fibers = new Set<Fiber.RuntimeFiber<void, never>>()
@@ -366,9 +379,6 @@ export class Connection {
         if (d.authTokenManagerId !== null && d.authTokenManagerId !== undefined) {
           return yield* new BackendFailure({ message: "auth token managers: the driver has no such API" })
         }
-        if (d.clientCertificate != null || d.clientCertificateProviderId != null) {
-          return yield* new BackendFailure({ message: "client certificates: the driver has no such API" })
-        }
         if (d.encrypted !== undefined || d.trustedCertificates !== undefined) {
           return yield* new BackendFailure({ message: "encrypted / trustedCertificates options: TLS is chosen by the URI scheme" })
         }
@@ -388,6 +398,11 @@ export class Connection {
         opt("maxConnectionPoolSize", num(d.maxConnectionPoolSize))
         opt("connectionAcquisitionTimeout", num(d.connectionAcquisitionTimeoutMs))
         opt("telemetryDisabled", typeof d.telemetryDisabled === "boolean" ? d.telemetryDisabled : undefined)
+        if (d.clientCertificateProviderId != null) {
+          config.clientCertificate = yield* this.get(this.certificateProviders, d.clientCertificateProviderId, "client certificate provider")
+        } else if (d.clientCertificate != null) {
+          config.clientCertificate = clientCertificateOf(d.clientCertificate)
+        }
         if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
           const filter: Record<string, unknown> = {}
           if (typeof d.notificationsMinSeverity === "string") filter.minimumSeverity = d.notificationsMinSeverity
@@ -464,7 +479,7 @@ export class Connection {
     CheckDriverIsEncrypted: (d) =>
       Effect.gen(this, function* () {
         const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
-        this.write("DriverIsEncrypted", { encrypted: driver.config.parsedUri.encryption !== "none" })
+        this.write("DriverIsEncrypted", { encrypted: driver.isEncrypted() })
       }),
 
     GetConnectionPoolMetrics: (d) =>
@@ -500,6 +515,43 @@ export class Connection {
     DomainNameResolutionCompleted: (d) => this.complete(d, d.addresses ?? []),
     BookmarksSupplierCompleted: (d) => this.complete(d, d.bookmarks ?? []),
     BookmarksConsumerCompleted: (d) => this.complete(d, null),
+    ClientCertificateProviderCompleted: (d) =>
+      this.complete(d, { hasUpdate: d.hasUpdate === true, clientCertificate: d.clientCertificate ?? null }),
+
+    NewClientCertificateProvider: () =>
+      Effect.sync(() => {
+        const id = this.id()
+        // TestKit answers one request with both whether the certificate changed and the
+        // certificate: `hasUpdate` asks, and keeps the certificate for the `getClientCertificate`
+        // that follows a true; the driver's first connection calls `getClientCertificate` alone,
+        // which asks. One request per connection opened, as TestKit counts them.
+        let kept: ClientCertificate.ClientCertificate | undefined
+        const ask = Effect.map(
+          this.ask("ClientCertificateProviderRequest", { clientCertificateProviderId: id }),
+          (answer) => {
+            const a = (answer ?? {}) as Req
+            return { hasUpdate: a.hasUpdate === true, certificate: clientCertificateOf(a.clientCertificate) }
+          }
+        )
+        this.certificateProviders.set(id, {
+          hasUpdate: Effect.map(ask, ({ certificate, hasUpdate }) => {
+            kept = hasUpdate ? certificate : undefined
+            return hasUpdate
+          }),
+          getClientCertificate: Effect.suspend(() => {
+            const certificate = kept
+            kept = undefined
+            return certificate !== undefined ? Effect.succeed(certificate) : Effect.map(ask, (a) => a.certificate)
+          })
+        })
+        this.write("ClientCertificateProvider", { id })
+      }),
+
+    ClientCertificateProviderClose: (d) =>
+      Effect.sync(() => {
+        this.certificateProviders.delete(String(d.id))
+        this.write("ClientCertificateProvider", { id: d.id })
+      }),
 
     NewBookmarkManager: (d) =>
       Effect.gen(this, function* () {

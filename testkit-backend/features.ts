@@ -5,7 +5,8 @@
  * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/5.5 (5.5 was withdrawn), Auth:Managed (no auth
  * token managers), API:Session:AuthConfig and Driver.ExecuteQuery:WithAuth (no per-session auth),
  * API:Session:NotificationsConfig (filters are per driver only), API:Driver.VerifyAuthentication,
- * API:SSLConfig / SSLClientCertificate (TLS is chosen by URI scheme; no client certificates),
+ * API:SSLConfig (TLS is chosen by URI scheme: no `encrypted` option, and TestKit's trusted
+ * certificates are names of its own CA files),
  * API:Result.SingleOptional (the Python driver's single-with-warnings; effect-neo4j has `single`,
  * `peek` and `next`), Backend:MockTime (the driver's clocks cannot be faked from outside),
  * AuthorizationExpiredTreatment, Optimization:EagerTransactionBegin (BEGIN is queued and goes out
@@ -48,6 +49,8 @@ export const FEATURES: ReadonlyArray<string> = [
   "Feature:API:Result.Single",
   "Feature:API:RetryableExceptions",
   "Feature:API:SSLSchemes",
+  // mutual TLS: NewDriver's clientCertificate, and NewClientCertificateProvider (ClientCertificate.rotating's interface)
+  "Feature:API:SSLClientCertificate",
   "Feature:API:Summary:GqlStatusObjects",
   "Feature:API:Type.Spatial",
   "Feature:API:Type.Temporal",

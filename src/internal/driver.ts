@@ -8,7 +8,7 @@ import * as Bookmarks from "../Bookmarks.js"
 import type { ResolvedConfig } from "../DriverConfig.js"
 import { VERSION } from "../DriverConfig.js"
 import type { Neo4jDriver } from "../Neo4jDriver.js"
-import type { Neo4jError } from "../Neo4jError.js"
+import type { InvalidConfigError, Neo4jError } from "../Neo4jError.js"
 import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
 import type { RetrySchedule, SessionConfig } from "../Session.js"
@@ -21,6 +21,7 @@ import * as DirectRouter from "./routing/directRouter.js"
 import type { Router } from "./routing/router.js"
 import * as RoutingRouter from "./routing/routingRouter.js"
 import * as SessionImpl from "./session/session.js"
+import * as TlsFiles from "./tlsFiles.js"
 import { formatAddress, parseAddress } from "./transport/address.js"
 
 /**
@@ -90,23 +91,28 @@ export interface CoreOptions {
 }
 
 /**
- * Builds the core in the current scope; closing it closes every connection.
+ * Builds the core in the current scope; closing it closes every connection. Reads the TLS files
+ * the config names (trusted CAs, a client certificate): one that cannot be read or used is an
+ * `InvalidConfigError`.
  *
  * @since 0.1.0
  */
 export const make = (
   config: ResolvedConfig,
   options: CoreOptions = {}
-): Effect.Effect<DriverCore, never, Scope.Scope> =>
+): Effect.Effect<DriverCore, InvalidConfigError, Scope.Scope> =>
   Effect.gen(function* () {
     const uri = config.parsedUri
+    const ca = uri.encryption === "none" ? undefined : yield* TlsFiles.trustedCas(config.trustedCertificates, config.trustedCertificateFiles)
     const tls =
       uri.encryption === "none"
         ? undefined
         : {
             rejectUnauthorized: uri.encryption === "system",
-            ...(config.trustedCertificates ? { ca: config.trustedCertificates } : {})
+            ...(ca ? { ca } : {})
           }
+    // the client certificate of each new connection (mutual TLS): fixed, or asked of a provider
+    const clientCertificate = tls === undefined ? undefined : yield* TlsFiles.clientCertificateSource(config.clientCertificate)
     const address = formatAddress(uri.host, uri.port)
     const connectOptions: Connection.ConnectionOptions = {
       host: uri.host,
@@ -131,7 +137,12 @@ export const make = (
         acquisitionTimeout: config.connectionAcquisitionTimeout,
         maxLifetime: config.maxConnectionLifetime,
         livenessCheckTimeout: config.connectionLivenessCheckTimeout,
-        connect: Connection.open({ ...connectOptions, host, port })
+        connect:
+          clientCertificate === undefined
+            ? Connection.open({ ...connectOptions, host, port })
+            : Effect.flatMap(clientCertificate, (certificate) =>
+                Connection.open({ ...connectOptions, host, port, tls: { ...tls!, clientCertificate: certificate } })
+              )
       })
     }
     const router: Router = uri.routing

@@ -131,6 +131,21 @@ export interface HandshakeLog {
 }
 
 /**
+ * The certificate a client presented (mutual TLS, see `clientCa`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PeerCertificate {
+  /** the subject's common name */
+  readonly commonName: string | undefined
+  /** the issuer's common name */
+  readonly issuer: string | undefined
+  /** SHA-256 fingerprint, "AB:CD:..." (as `Certificate.signed` gives it, and `X509Certificate.fingerprint256`) */
+  readonly fingerprint256: string
+}
+
+/**
  * What one connection did: its handshake, every message received (in order), and how it ended.
  *
  * @since 0.1.0
@@ -141,6 +156,8 @@ export interface ConnectionLog {
   readonly id: number
   /** the script played (1-based), undefined when none was left */
   readonly script: number | undefined
+  /** the certificate the client presented (TLS with `clientCa` only) */
+  readonly peerCertificate: PeerCertificate | undefined
   readonly handshake: HandshakeLog
   readonly received: ReadonlyArray<ReceivedMessage>
   /** the socket is still open */
@@ -179,10 +196,36 @@ export class StubServerError extends Data.TaggedError("StubServerError")<{
  * TLS settings: a key and certificate (PEM), or `true` for a fresh self-signed certificate for
  * `localhost` and `127.0.0.1` (see `Certificate.selfSigned`).
  *
+ * `clientCa` asks for mutual TLS: the stub requires a client certificate signed by one of these
+ * CAs (PEM; node:tls `requestCert: true, rejectUnauthorized: true, ca`). A client without one
+ * fails the TLS handshake (with TLS 1.3, by an alert it reads after its own handshake ended); a
+ * client whose certificate another CA signed sees the connection closed once its handshake ended.
+ * Either way the connection is not accepted (no script is played) and `tlsErrors` says why. The
+ * certificate each accepted client presented is in its `ConnectionLog` (`peerCertificate`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Certificate, StubServer } from "effect-neo4j/testing"
+ *
+ * const mtlsStub = (script: string) =>
+ *   Effect.gen(function* () {
+ *     const ca = yield* Certificate.authority()
+ *     const server = yield* Certificate.signed(ca)
+ *     return yield* StubServer.make({ script, tls: { key: server.key, cert: server.cert, clientCa: ca.cert } })
+ *   })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
-export type TlsOptions = { readonly key: string | Uint8Array; readonly cert: string | Uint8Array } | true
+export type TlsOptions =
+  | {
+    readonly key: string | Uint8Array
+    readonly cert: string | Uint8Array
+    readonly clientCa?: string | Uint8Array | ReadonlyArray<string | Uint8Array> | undefined
+  }
+  | true
 
 /**
  * Options of `make`: exactly one of `script` (every connection) and `scripts` (one per
@@ -234,7 +277,7 @@ export interface StubServer {
   readonly received: (connection?: number) => Effect.Effect<ReadonlyArray<ReceivedMessage>>
   /** every deviation so far, reported or not (unfaithful messages included, unless `faithful: false`) */
   readonly deviations: Effect.Effect<ReadonlyArray<Deviation>>
-  /** TLS handshakes that failed (for example a client that rejected the certificate) */
+  /** TLS handshakes that failed (for example a client that rejected the certificate, or a client certificate the stub refused) */
   readonly tlsErrors: Effect.Effect<ReadonlyArray<string>>
   /** waits for the connections to settle, then fails with every deviation not reported yet */
   readonly verify: Effect.Effect<void, StubServerError>
@@ -294,13 +337,18 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
     const verifyOnClose = options.verifyOnClose ?? true
 
     let certificate: Certificate.SelfSignedCertificate | undefined
-    let secure: { key: string | Buffer; cert: string | Buffer } | undefined
+    let secure: tls.TlsOptions | undefined
+    const pem = (p: string | Uint8Array): string | Buffer => (typeof p === "string" ? p : Buffer.from(p))
     if (options.tls === true) {
       certificate = yield* Effect.orDie(Certificate.selfSigned())
       secure = { key: certificate.key, cert: certificate.cert }
     } else if (options.tls !== undefined) {
-      const { key, cert } = options.tls
-      secure = { key: typeof key === "string" ? key : Buffer.from(key), cert: typeof cert === "string" ? cert : Buffer.from(cert) }
+      const { key, cert, clientCa } = options.tls
+      secure = { key: pem(key), cert: pem(cert) }
+      if (clientCa !== undefined) {
+        const cas = typeof clientCa === "string" || clientCa instanceof Uint8Array ? [clientCa] : clientCa
+        secure = { ...secure, requestCert: true, rejectUnauthorized: true, ca: cas.map(pem) }
+      }
     }
 
     const ledger = new Ledger(repeated, list, options.faithful ?? true)
@@ -320,6 +368,16 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
         return
       }
       const { conn, script } = accepted
+      if (socket instanceof tls.TLSSocket && secure?.requestCert === true) {
+        const peer = socket.getPeerCertificate()
+        if (peer !== null && typeof peer === "object" && typeof peer.fingerprint256 === "string") {
+          conn.peerCertificate = {
+            commonName: commonName(peer.subject),
+            issuer: commonName(peer.issuer),
+            fingerprint256: peer.fingerprint256
+          }
+        }
+      }
       const inbox = new Inbox()
       socket.on("data", (bytes: Buffer) => {
         conn.lastActivity = Date.now()
@@ -337,7 +395,7 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
     const server = yield* Effect.acquireRelease(
       Effect.async<net.Server>((resume) => {
         const srv: net.Server = secure !== undefined
-          ? tls.createServer({ key: secure.key, cert: secure.cert }, accept)
+          ? tls.createServer(secure, accept)
           : net.createServer(accept)
         if (secure !== undefined) {
           srv.on("connection", (raw: net.Socket) => {
@@ -345,8 +403,10 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
             raw.once("close", () => sockets.delete(raw))
             raw.on("error", () => {})
           })
-          srv.on("tlsClientError", (err: Error) => {
-            tlsErrors.push(err.message)
+          srv.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {
+            // a client certificate another CA signed: node closes the socket, and names the reason here
+            const refused = (socket as tls.TLSSocket & { authorizationError?: unknown }).authorizationError
+            tlsErrors.push(refused !== undefined && refused !== null ? `client certificate refused: ${String(refused)}` : err.message)
           })
         }
         srv.once("error", (err) => resume(Effect.die(err)))
@@ -407,6 +467,12 @@ export const make = (options: StubServerOptions): Effect.Effect<StubServer, neve
     }
     return service
   })
+
+/** The common name of a certificate's subject or issuer (node gives an array when there are several). */
+const commonName = (name: unknown): string | undefined => {
+  const cn = (name as { CN?: unknown } | undefined)?.CN
+  return typeof cn === "string" ? cn : Array.isArray(cn) ? cn.join(", ") : undefined
+}
 
 /**
  * The stub server as a scoped Layer (see `make`). For the stub and a `Neo4jDriver` pointed at

@@ -34,6 +34,12 @@ export const handshake = (
             address: socket.address,
             message: `the server at ${socket.address} closed the connection during the Bolt handshake${
               buffered.length > 0 ? ` after ${buffered.length} bytes` : ""
+            }${
+              // with TLS 1.3, a server that refuses the client's certificate may just hang up
+              // after the TLS handshake, which the client has finished by then
+              buffered.length === 0 && socket.tls?.clientCertificate === true
+                ? " (right after the TLS handshake: the server may have refused the client certificate)"
+                : ""
             }`
           })
         )

@@ -8,11 +8,25 @@
  * `NodeStream.fromReadable`, written directly so that a read costs one call instead of a trip
  * through a Channel, which matters at a million records a second.
  */
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import * as net from "node:net"
 import * as tls from "node:tls"
 import { ServiceUnavailableError } from "../../Neo4jError.js"
 import { formatAddress } from "./address.js"
+
+/**
+ * A client certificate for mutual TLS, checked (the key decrypts, and matches the certificate)
+ * by whoever made it: the key and its password stay `Redacted` until the socket is opened.
+ *
+ * @since 0.1.0
+ */
+export interface ClientCertificateMaterial {
+  /** PEM: the certificate, possibly followed by its chain */
+  readonly cert: string
+  /** PEM, possibly encrypted */
+  readonly key: Redacted.Redacted<string>
+  readonly passphrase: Redacted.Redacted<string> | undefined
+}
 
 /**
  * TLS settings for one connection.
@@ -26,6 +40,8 @@ export interface TlsOptions {
   readonly ca?: ReadonlyArray<string | Uint8Array>
   /** SNI; the host by default */
   readonly servername?: string
+  /** the certificate presented to a server that asks for one (mutual TLS) */
+  readonly clientCertificate?: ClientCertificateMaterial | undefined
 }
 
 /**
@@ -78,6 +94,8 @@ export interface ByteSocket {
    * waiter): the connection tells an idle connection's stray message from an awaited answer.
    */
   readonly onIdleData: (f: () => void) => void
+  /** TLS only: whether a client certificate was presented (for the errors that name it) */
+  readonly tls?: { readonly clientCertificate: boolean } | undefined
 }
 
 
@@ -98,7 +116,25 @@ const open = (options: ConnectOptions): Effect.Effect<ByteSocket, ServiceUnavail
   const timeout = options.connectTimeout ?? 30_000
   return Effect.async<ByteSocket, ServiceUnavailableError>((resume) => {
     const t = options.tls
-    const sock: net.Socket = t ? tls.connect(tlsOptions(options, t)) : net.connect({ host: options.host, port: options.port })
+    let sock: net.Socket
+    try {
+      sock = t ? tls.connect(tlsOptions(options, t)) : net.connect({ host: options.host, port: options.port })
+    } catch (err) {
+      // tls.connect throws for options it cannot use (a key that does not decrypt): the
+      // certificate was checked when it was loaded, so this is unexpected, but not a defect
+      resume(
+        Effect.fail(
+          new ServiceUnavailableError({
+            reason: "Connect",
+            address,
+            message: `TLS set-up for ${address} failed: ${codeOrMessage(err)}`,
+            cause: err,
+            permanent: true
+          })
+        )
+      )
+      return
+    }
     const timer = setTimeout(() => {
       cleanup()
       sock.destroy()
@@ -122,7 +158,7 @@ const open = (options: ConnectOptions): Effect.Effect<ByteSocket, ServiceUnavail
             reason: "Connect",
             address,
             message: tlsFailure
-              ? `TLS handshake with ${address} failed: ${describeError(err)}`
+              ? tlsFailureMessage(address, err, t)
               : `could not connect to ${address}: ${describeError(err)}`,
             cause: err,
             ...(tlsFailure ? { permanent: true } : {})
@@ -134,7 +170,7 @@ const open = (options: ConnectOptions): Effect.Effect<ByteSocket, ServiceUnavail
       cleanup()
       sock.setNoDelay(true)
       sock.setKeepAlive(true)
-      resume(Effect.succeed(wrap(sock, address)))
+      resume(Effect.succeed(wrap(sock, address, t)))
     }
     const cleanup = () => {
       clearTimeout(timer)
@@ -156,19 +192,59 @@ const tlsOptions = (options: ConnectOptions, t: TlsOptions): tls.ConnectionOptio
   const servername = t.servername ?? (net.isIP(options.host) ? undefined : options.host)
   if (servername !== undefined) o.servername = servername
   if (t.ca) o.ca = t.ca.map((c) => (typeof c === "string" ? c : Buffer.from(c)))
+  const client = t.clientCertificate
+  if (client !== undefined) {
+    o.cert = client.cert
+    o.key = Redacted.value(client.key)
+    if (client.passphrase !== undefined) o.passphrase = Redacted.value(client.passphrase)
+  }
   return o
+}
+
+/** An error's code, or its message when it has none (never an option's value). */
+const codeOrMessage = (err: unknown): string => {
+  const code = (err as { code?: unknown })?.code
+  return typeof code === "string" ? code : describeError(err)
+}
+
+/** TLS alerts by which a server refuses the certificate a client presented. */
+const CLIENT_CERTIFICATE_REFUSED =
+  /ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|DECRYPT_ERROR)/
+
+/**
+ * The message of a failed TLS handshake, naming the client certificate when the server's alert
+ * is about it: with TLS 1.3 the server checks the client's certificate after the client has
+ * finished its handshake, so its refusal arrives as an alert on the first read.
+ */
+const tlsFailureMessage = (address: string, err: unknown, t: TlsOptions): string => {
+  const code = String((err as { code?: unknown })?.code ?? "")
+  const hint = code.includes("CERTIFICATE_REQUIRED")
+    ? t.clientCertificate === undefined
+      ? "the server requires a client certificate, and none was given (see the clientCertificate option): "
+      : "the server requires a client certificate: "
+    : t.clientCertificate !== undefined && CLIENT_CERTIFICATE_REFUSED.test(code)
+    ? "the server refused the client certificate: "
+    : ""
+  return `TLS handshake with ${address} failed: ${hint}${describeError(err)}`
 }
 
 const isTlsError = (err: unknown): boolean => {
   const code = (err as { code?: unknown })?.code
   return (
     typeof code === "string" &&
-    (code.includes("CERT") || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code.includes("SELF_SIGNED"))
+    (code.includes("CERT") || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code.includes("SELF_SIGNED") ||
+      // OpenSSL's verification results without CERT in their name: a server certificate signed
+      // by a CA that is not trusted is UNABLE_TO_VERIFY_LEAF_SIGNATURE
+      X509_VERIFY_ERRORS.test(code))
   )
 }
 
-const wrap = (sock: net.Socket, address: string): ByteSocket => {
+const X509_VERIFY_ERRORS = /^(UNABLE_TO_|INVALID_CA$|INVALID_PURPOSE$|PATH_LENGTH_EXCEEDED$|HOSTNAME_MISMATCH$)/
+
+const wrap = (sock: net.Socket, address: string, t: TlsOptions | undefined): ByteSocket => {
   let ended = false
+  /** whether any bytes came from the server: a TLS error before is the handshake's (see below) */
+  let received = false
   let failure: ServiceUnavailableError | undefined
   const waiters = new Set<() => void>()
   let idleData: (() => void) | undefined
@@ -214,12 +290,23 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     wake()
   })
   sock.on("error", (err) => {
-    failure ??= new ServiceUnavailableError({
-      reason: "Read",
-      address,
-      message: `connection to ${address} failed: ${describeError(err)}`,
-      cause: err
-    })
+    // with TLS 1.3 the server checks a client certificate (or its absence) after the client's
+    // 'secureConnect': its refusal is an alert read before any byte, a TLS failure as permanent
+    // as a refused server certificate
+    failure ??= t !== undefined && !received && isTlsError(err)
+      ? new ServiceUnavailableError({
+        reason: "Connect",
+        address,
+        message: tlsFailureMessage(address, err, t),
+        cause: err,
+        permanent: true
+      })
+      : new ServiceUnavailableError({
+        reason: "Read",
+        address,
+        message: `connection to ${address} failed: ${describeError(err)}`,
+        cause: err
+      })
     wake()
   })
   sock.on("close", () => {
@@ -229,7 +316,10 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
 
   const read: Effect.Effect<Uint8Array | undefined, ServiceUnavailableError> = Effect.suspend(() => {
     const b = sock.read() as Buffer | null
-    if (b !== null) return Effect.succeed(b)
+    if (b !== null) {
+      received = true
+      return Effect.succeed(b)
+    }
     if (failure) return Effect.fail(failure)
     if (ended || sock.destroyed) return Effect.succeed(undefined)
     return Effect.zipRight(readable, read)
@@ -237,7 +327,10 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
 
   const readNow = (): Uint8Array | null | undefined => {
     const b = sock.read() as Buffer | null
-    if (b !== null) return b
+    if (b !== null) {
+      received = true
+      return b
+    }
     return failure !== undefined || ended || sock.destroyed ? undefined : null
   }
 
@@ -285,6 +378,7 @@ const wrap = (sock: net.Socket, address: string): ByteSocket => {
     buffered: () => sock.readableLength,
     onIdleData: (f) => {
       idleData = f
-    }
+    },
+    tls: t === undefined ? undefined : { clientCertificate: t.clientCertificate !== undefined }
   }
 }

@@ -2,7 +2,7 @@
  * One accepted connection of the stub server: its log (handshake, messages received, how it
  * ended), where it stands in its script, and its deviation as the block `verify` reports.
  */
-import type { ConnectionLog, Deviation } from "../StubServer.js"
+import type { ConnectionLog, Deviation, PeerCertificate } from "../StubServer.js"
 import type { Conversation, Mismatch, ReceivedMessage } from "./engine.js"
 
 /** Milliseconds a connection must be idle at a possible end before `verify` trusts it. */
@@ -31,6 +31,8 @@ export class Conn {
   /** how many of `unfaithful` were reported */
   unfaithfulReported = 0
   conversation: Conversation | undefined
+  /** the certificate the client presented (mutual TLS) */
+  peerCertificate: PeerCertificate | undefined
 
   constructor(
     readonly id: number,
@@ -56,6 +58,7 @@ export class Conn {
     return {
       id: this.id,
       script: this.script,
+      peerCertificate: this.peerCertificate,
       handshake: {
         preamble: this.preamble,
         proposals: [...this.proposals],

@@ -43,22 +43,12 @@ import {
   openSockets,
   PASSWORD,
   realSleep,
-  settledSockets
+  settledSockets,
+  txLines
 } from "./support.js"
 
 const withDriver = <A, E, R>(f: (d: Neo4jDriver.Neo4jDriver) => Effect.Effect<A, E, R>) =>
   Effect.flatMap(Neo4jDriver.Neo4jDriver, f)
-
-/** BEGIN + RUN + PULL of `executeQuery(query)` answered with one record `[value]`, then COMMIT. */
-const txLines = (query: string, value: number, begin = "C: BEGIN {}") => `${begin}
-C: RUN ${JSON.stringify(query)} {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": ["x"]}
-   RECORD [${value}]
-   SUCCESS {"type": "r"}
-C: COMMIT
-S: SUCCESS {"bookmark": "FB:1"}`
 
 /** ROUTE answered with a one-member cluster at `address` (home database "neo4j"). */
 const routeLines = (address: string, context = `{"address": "${address}"}`) => `C: ROUTE ${context} [] {}
@@ -292,7 +282,7 @@ C: GOODBYE
         const stub = yield* StubServer.make({
           port,
           script: `${AUTH_HEAD}${scheme === "neo4j" ? routeLines(address) : ""}
-${txLines("RETURN 1", 1, scheme === "neo4j" ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
+${txLines("RETURN 1", 1, { begin: scheme === "neo4j" ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}" })}
 C: GOODBYE
 `
         })
@@ -339,7 +329,7 @@ describe("URIs", () => {
           script: `${AUTH_HEAD}${routing ? `${routeLines(address)}
 C: RESET
 S: SUCCESS {}` : ""}
-${txLines("RETURN 1", 1, routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}")}
+${txLines("RETURN 1", 1, { begin: routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}" })}
 C: GOODBYE
 `
         })
@@ -412,7 +402,7 @@ S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1"}
 C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": ${JSON.stringify(PASSWORD)}}
 S: SUCCESS {}
 ${routeLines(address, context)}
-${txLines("RETURN 1", 1, 'C: BEGIN {"db": "neo4j"}')}
+${txLines("RETURN 1", 1, { begin: 'C: BEGIN {"db": "neo4j"}' })}
 C: GOODBYE
 `
       })
@@ -490,7 +480,7 @@ C: HELLO {"user_agent": *string, "bolt_agent": *map}
 S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1"}
 C: LOGON {"scheme": "basic", "principal": ${JSON.stringify(user)}, "credentials": ${JSON.stringify(password)}}
 S: SUCCESS {}
-${txLines("RETURN 1", 1, 'C: BEGIN {"db": "movies"}')}
+${txLines("RETURN 1", 1, { begin: 'C: BEGIN {"db": "movies"}' })}
 C: RUN "RETURN 2" {} {"db": "movies", "bookmarks": ["FB:1"]}
 C: PULL {"n": 1000}
 S: SUCCESS {"fields": ["x"]}

@@ -151,3 +151,21 @@ export const eventually = <E, R>(condition: Effect.Effect<boolean, E, R>, timeou
     }
     return true
   })
+
+/**
+ * BEGIN + RUN + PULL of `executeQuery(query)` answered with one record `[value]` (field `x`), then
+ * COMMIT answered with `commit` (a bookmark by default).
+ */
+export const txLines = (
+  query: string,
+  value: number,
+  { begin = "C: BEGIN {}", commit = `{"bookmark": "FB:1"}` }: { readonly begin?: string; readonly commit?: string } = {}
+) => `${begin}
+C: RUN ${JSON.stringify(query)} {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   SUCCESS {"fields": ["x"]}
+   RECORD [${value}]
+   SUCCESS {"type": "r"}
+C: COMMIT
+S: SUCCESS ${commit}`

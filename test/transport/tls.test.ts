@@ -11,17 +11,9 @@ import * as net from "node:net"
 import * as tls from "node:tls"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import { Certificate, StubServer } from "../../src/testing/index.js"
-import { AUTH, AUTH_HEAD, eventually, openSockets, settledSockets } from "../support.js"
+import { AUTH, AUTH_HEAD, eventually, openSockets, settledSockets, txLines } from "../support.js"
 
-const QUERY = `C: BEGIN {}
-C: RUN "RETURN 1 AS x" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   SUCCESS {"fields": ["x"]}
-   RECORD [1]
-   SUCCESS {"type": "r"}
-C: COMMIT
-S: SUCCESS {}`
+const QUERY = txLines("RETURN 1 AS x", 1, { commit: "{}" })
 
 const SCRIPT = `${AUTH_HEAD}${QUERY}\nC: GOODBYE\n`
 

@@ -197,3 +197,41 @@ export const toWire = (token: AuthToken): Record<string, unknown> => {
   if (token.parameters !== undefined) out.parameters = token.parameters
   return out
 }
+
+/**
+ * Whether two tokens log in the same way (scheme, principal, credentials, realm, parameters):
+ * the driver re-authenticates a pooled connection only when its token is not equal to the one
+ * asked for.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "effect-neo4j"
+ *
+ * assert.strictEqual(Auth.equals(Auth.basic("neo4j", "pass"), Auth.basic("neo4j", "pass")), true)
+ * assert.strictEqual(Auth.equals(Auth.basic("neo4j", "pass"), Auth.basic("neo4j", "pass++")), false)
+ * ```
+ *
+ * @since 0.1.0
+ * @category equivalence
+ */
+export const equals = (a: AuthToken, b: AuthToken): boolean =>
+  a === b ||
+  (a.scheme === b.scheme &&
+    a.principal === b.principal &&
+    a.realm === b.realm &&
+    (a.credentials === undefined
+      ? b.credentials === undefined
+      : b.credentials !== undefined && Redacted.value(a.credentials) === Redacted.value(b.credentials)) &&
+    sameValue(a.parameters, b.parameters))
+
+const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  )
+}

@@ -14,6 +14,8 @@ import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
 import type { ConfigProvider, Layer } from "effect"
 import * as Auth from "./Auth.js"
 import type { AuthToken } from "./Auth.js"
+import { isAuthTokenManager } from "./AuthTokenManager.js"
+import type { AuthTokenManager } from "./AuthTokenManager.js"
 import * as ClientCertificate from "./ClientCertificate.js"
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./internal/bolt/dechunker.js"
 import * as auraFile from "./internal/config/auraFile.js"
@@ -75,13 +77,66 @@ const CLASSIFICATIONS: ReadonlyArray<NotificationClassification> = [
 
 /**
  * Which notifications the server should send (Bolt 5.2+); absent fields keep the server's default.
+ * The driver's goes in HELLO (every connection); a session's or a query's in its BEGIN or
+ * auto-commit RUN. A filter with a field given is an `UnsupportedFeatureError` on a server below
+ * Bolt 5.2 (Neo4j 5.7), never dropped; `{}` asks for nothing and goes anywhere.
  *
  * @since 0.1.0
  * @category models
  */
 export interface NotificationFilter {
+  /** the least severe notifications reported (`OFF`: none at all); the server's default when absent */
   readonly minimumSeverity?: NotificationSeverity
+  /**
+   * classifications not reported (sent as `notifications_disabled_categories` on Bolt 5.2 to 5.4,
+   * `notifications_disabled_classifications` from 5.6); `[]` is sent as an empty list (none
+   * disabled), absent keeps the server's default
+   */
   readonly disabledClassifications?: ReadonlyArray<NotificationClassification>
+}
+
+/**
+ * The problems of a notification filter (the driver's, a session's or a query's), each naming
+ * its field; none for a valid one. `resolve` reports them for the driver's; a session's or a
+ * query's fails its first operation with an `InvalidConfigError` listing them.
+ *
+ * @example
+ * ```ts
+ * import { DriverConfig } from "effect-neo4j"
+ *
+ * assert.deepStrictEqual(DriverConfig.notificationFilterProblems({ minimumSeverity: "WARNING" }), [])
+ * const problems = DriverConfig.notificationFilterProblems({ disabledClassifications: ["HINTS"] })
+ * assert.ok(problems[0]?.startsWith('notificationFilter.disabledClassifications: unknown classification "HINTS"'))
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const notificationFilterProblems = (filter: unknown): ReadonlyArray<string> => {
+  if (filter === undefined) return []
+  if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
+    return ["notificationFilter must be an object { minimumSeverity?, disabledClassifications? }"]
+  }
+  const problems: Array<string> = []
+  const severity: unknown = (filter as NotificationFilter).minimumSeverity
+  if (severity !== undefined && !(SEVERITIES as ReadonlyArray<unknown>).includes(severity)) {
+    problems.push(`notificationFilter.minimumSeverity must be one of ${SEVERITIES.join(", ")} (got ${show(severity)})`)
+  }
+  const disabled: unknown = (filter as NotificationFilter).disabledClassifications
+  if (disabled !== undefined) {
+    if (!Array.isArray(disabled)) {
+      problems.push("notificationFilter.disabledClassifications must be an array")
+    } else {
+      for (const c of disabled as ReadonlyArray<unknown>) {
+        if (!(CLASSIFICATIONS as ReadonlyArray<unknown>).includes(c)) {
+          problems.push(
+            `notificationFilter.disabledClassifications: unknown classification ${show(c)} (known: ${CLASSIFICATIONS.join(", ")})`
+          )
+        }
+      }
+    }
+  }
+  return problems
 }
 
 /**
@@ -94,7 +149,12 @@ export interface NotificationFilter {
 export interface DriverConfig {
   /** `neo4j://`, `neo4j+s://`, `neo4j+ssc://`, `bolt://`, `bolt+s://` or `bolt+ssc://`; port 7687 by default */
   readonly uri: string
-  readonly auth: AuthToken
+  /**
+   * A fixed token (`Auth.basic(...)`, `Auth.bearer(...)`, ...), or an `AuthTokenManager` asked
+   * for the current token whenever a connection is taken for work (rotating passwords, expiring
+   * SSO tokens)
+   */
+  readonly auth: AuthToken | AuthTokenManager
   /** The default database for sessions and `executeQuery`; the server's home database when absent */
   readonly database?: string
   /** Connections per server address (default 100) */
@@ -126,6 +186,11 @@ export interface DriverConfig {
    * `ClientCertificateProvider` (see `ClientCertificate.rotating`), asked when a connection opens
    */
   readonly clientCertificate?: ClientCertificate.ClientCertificate | ClientCertificate.ClientCertificateProvider
+  /**
+   * Which notifications the server sends, for every connection (sent in HELLO, Bolt 5.2+); a
+   * session's or a query's own `notificationFilter` applies to its transactions. On a server
+   * below Bolt 5.2 a filter is an `UnsupportedFeatureError` when a connection opens.
+   */
   readonly notificationFilter?: NotificationFilter
   /** Return every Integer as a `bigint` (default false) */
   readonly useBigInt?: boolean
@@ -148,7 +213,7 @@ export interface ResolvedConfig {
   /** the URI as given (trimmed) */
   readonly uri: string
   readonly parsedUri: Uri.ParsedUri
-  readonly auth: AuthToken
+  readonly auth: AuthToken | AuthTokenManager
   readonly database: string | undefined
   readonly maxConnectionPoolSize: number
   readonly connectionAcquisitionTimeout: Duration.Duration
@@ -297,8 +362,8 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
     else parsedUri = parsed.right
   }
 
-  if (!Auth.isAuthToken(config.auth)) {
-    problems.push("auth must be an AuthToken, for example Auth.basic(user, password) or Auth.none()")
+  if (!Auth.isAuthToken(config.auth) && !isAuthTokenManager(config.auth)) {
+    problems.push("auth must be an AuthToken, for example Auth.basic(user, password) or Auth.none(), or an AuthTokenManager")
   }
 
   if (config.database !== undefined && (typeof config.database !== "string" || config.database.trim() === "")) {
@@ -406,30 +471,7 @@ export const resolve = (config: DriverConfig): Either.Either<ResolvedConfig, Inv
   }
 
   const filter = config.notificationFilter
-  if (filter !== undefined) {
-    if (typeof filter !== "object" || filter === null) {
-      problems.push("notificationFilter must be an object { minimumSeverity?, disabledClassifications? }")
-    } else {
-      const severity: unknown = filter.minimumSeverity
-      if (severity !== undefined && !(SEVERITIES as ReadonlyArray<unknown>).includes(severity)) {
-        problems.push(`notificationFilter.minimumSeverity must be one of ${SEVERITIES.join(", ")} (got ${show(severity)})`)
-      }
-      const disabled: unknown = filter.disabledClassifications
-      if (disabled !== undefined) {
-        if (!Array.isArray(disabled)) {
-          problems.push("notificationFilter.disabledClassifications must be an array")
-        } else {
-          for (const c of disabled as ReadonlyArray<unknown>) {
-            if (!(CLASSIFICATIONS as ReadonlyArray<unknown>).includes(c)) {
-              problems.push(
-                `notificationFilter.disabledClassifications: unknown classification ${show(c)} (known: ${CLASSIFICATIONS.join(", ")})`
-              )
-            }
-          }
-        }
-      }
-    }
-  }
+  problems.push(...notificationFilterProblems(filter))
 
   if (problems.length > 0 || parsedUri === undefined) {
     return Either.left(new InvalidConfigError({ message: `Invalid driver config: ${problems.join("; ")}` }))
@@ -514,12 +556,12 @@ const withDefault = <A>(config: Config.Config<A>, value: A): Config.Config<A> =>
  * @example
  * ```ts
  * import { ConfigProvider, Effect } from "effect"
- * import { DriverConfig } from "effect-neo4j"
+ * import { Auth, DriverConfig } from "effect-neo4j"
  *
  * const env = ConfigProvider.fromMap(new Map([["NEO4J_URI", "neo4j://localhost"], ["NEO4J_FETCH_SIZE", "500"]]))
  * const config = Effect.runSync(Effect.withConfigProvider(DriverConfig.config, env))
  * assert.strictEqual(config.fetchSize, 500)
- * assert.strictEqual(config.auth.scheme, "none") // no NEO4J_USERNAME
+ * assert.ok(Auth.isAuthToken(config.auth) && config.auth.scheme === "none") // no NEO4J_USERNAME
  * ```
  *
  * @since 0.1.0

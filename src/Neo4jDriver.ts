@@ -23,6 +23,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { Config, ConfigError, FiberRef } from "effect"
 import type { Scope, Stream } from "effect"
 import type { AuthToken } from "./Auth.js"
+import type { AuthTokenManager } from "./AuthTokenManager.js"
 import * as DriverConfig from "./DriverConfig.js"
 import type { InvalidConfigError, Neo4jError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"
@@ -34,7 +35,7 @@ import type * as Router from "./internal/routing/router.js"
 
 /**
  * Options of `executeQuery` and `stream`: database, routing (READ/WRITE), impersonated user,
- * bookmark manager, timeout, metadata, retry schedule.
+ * bookmark manager, timeout, metadata, retry schedule, notification filter.
  *
  * @since 0.1.0
  * @category models
@@ -99,6 +100,17 @@ export interface Neo4jDriver {
   readonly supportsMultiDb: () => Effect.Effect<boolean, Neo4jError>
   /** Whether the server can switch auth per session (Bolt 5.1+). */
   readonly supportsSessionAuth: () => Effect.Effect<boolean, Neo4jError>
+  /**
+   * Whether the server accepts `auth` (the driver's own current token when absent): `true`, or
+   * `false` when it refuses the credentials (`Unauthorized`, `TokenExpired`, `CredentialsExpired`,
+   * `Forbidden`); any other failure fails. Logs in on a connection for the system database (a
+   * pooled one logs in again). Bolt 5.1+: an `UnsupportedFeatureError` on older servers.
+   *
+   * ```ts
+   * const ok = yield* driver.verifyAuthentication(Auth.basic("ada", password))
+   * ```
+   */
+  readonly verifyAuthentication: (auth?: AuthToken) => Effect.Effect<boolean, Neo4jError>
   /** A query in a retried transaction function; all records read eagerly. */
   readonly executeQuery: (
     query: string,
@@ -247,6 +259,7 @@ export const make = (
       getServerInfo: (o) => core.serverInfo(o?.database),
       supportsMultiDb: () => core.supports("multiDb"),
       supportsSessionAuth: () => core.supports("sessionAuth"),
+      verifyAuthentication: core.verifyAuthentication,
       executeQuery: core.executeQuery,
       stream: core.stream,
       session: core.session,
@@ -279,7 +292,7 @@ export const make = (
  */
 export const driver = (
   uri: string,
-  auth: AuthToken,
+  auth: AuthToken | AuthTokenManager,
   config: Omit<DriverConfig.DriverConfig, "uri" | "auth"> = {},
   options?: MakeOptions
 ): Effect.Effect<Neo4jDriver, InvalidConfigError, Scope.Scope> => make({ ...config, uri, auth }, options)

@@ -67,6 +67,12 @@ export interface ServerFailure {
   readonly rawClassification?: string
   /** The failure that caused this one (GQL `cause`, mapped to one of these classes), when the server nests them */
   readonly cause?: unknown
+  /**
+   * A security failure (`Neo.ClientError.Security.*`) that the driver's auth token manager
+   * handled (see `AuthTokenManager`): it has a new token for the next attempt, so the error is
+   * retriable (transaction functions retry it).
+   */
+  readonly handledByAuthManager?: boolean
 }
 
 /**
@@ -129,9 +135,9 @@ export interface Retried {
  * @category errors
  */
 export class AuthenticationError extends Data.TaggedError("AuthenticationError")<ServerFailure> {
-  /** Never retried: new credentials are needed. */
+  /** Retried only when the auth token manager handled it (new credentials for the next attempt). */
   get retriable(): boolean {
-    return false
+    return this.handledByAuthManager === true
   }
 }
 
@@ -177,8 +183,9 @@ export class AuthorizationExpiredError extends Data.TaggedError("AuthorizationEx
  * @category errors
  */
 export class TokenExpiredError extends Data.TaggedError("TokenExpiredError")<ServerFailure> {
+  /** Retried only when the auth token manager handled it (a fresh token for the next attempt). */
   get retriable(): boolean {
-    return false
+    return this.handledByAuthManager === true
   }
 }
 
@@ -338,9 +345,13 @@ export class TransientError extends Data.TaggedError("TransientError")<ServerFai
  * @category errors
  */
 export class ClientError extends Data.TaggedError("ClientError")<ServerFailure & Retried> {
-  /** True only for cluster role changes that a fresh routing table fixes. */
+  /**
+   * True for cluster role changes that a fresh routing table fixes, and for a security failure
+   * the auth token manager handled.
+   */
   get retriable(): boolean {
     return (
+      this.handledByAuthManager === true ||
       this.code === "Neo.ClientError.Cluster.NotALeader" ||
       this.code === "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
     )
@@ -550,6 +561,62 @@ export class InvalidParameterError extends Data.TaggedError("InvalidParameterErr
 }
 
 /**
+ * The server's Bolt version cannot do what was asked: user switching (a session's or query's own
+ * `auth`) before Bolt 5.1, notification filters before 5.2. Not retriable: the same server will
+ * refuse it again.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth, Neo4jDriver } from "effect-neo4j"
+ *
+ * const asAda = Effect.gen(function* () {
+ *   const driver = yield* Neo4jDriver.Neo4jDriver
+ *   return yield* driver.executeQuery("RETURN 1", {}, { auth: Auth.basic("ada", "secret") })
+ * }).pipe(
+ *   // a Neo4j 4.4 or 5.0 server: open a driver for that user instead
+ *   Effect.catchTag("UnsupportedFeatureError", (e) => Effect.dieMessage(e.message))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnsupportedFeatureError extends Data.TaggedError("UnsupportedFeatureError")<{
+  readonly message: string
+  /** what was asked: "session auth" or "notification filters" */
+  readonly feature: "session auth" | "notification filters"
+}> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
+ * The auth token manager could not give a token: its provider failed (a secret store down, a
+ * refresh refused). The provider's own error is the `cause`; nothing of a token is copied in.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Neo4jError } from "effect-neo4j"
+ *
+ * const explain = (e: Neo4jError.AuthTokenProviderError) => `no token: ${String(e.cause)}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthTokenProviderError extends Data.TaggedError("AuthTokenProviderError")<{
+  readonly message: string
+  readonly cause: unknown
+}> {
+  get retriable(): boolean {
+    return false
+  }
+}
+
+/**
  * The errors a server FAILURE maps to (see `failureToError`).
  *
  * @since 0.1.0
@@ -586,6 +653,8 @@ export type Neo4jError =
   | IncompleteCommitError
   | InvalidConfigError
   | InvalidParameterError
+  | UnsupportedFeatureError
+  | AuthTokenProviderError
 
 /**
  * Whether a failure is worth retrying in a transaction function.

@@ -6,7 +6,9 @@
  * @since 0.1.0
  */
 import type { Effect, Schedule, Scope } from "effect"
+import type { AuthToken } from "./Auth.js"
 import type { BookmarkManager, Bookmarks } from "./Bookmarks.js"
+import type { NotificationFilter } from "./DriverConfig.js"
 import type { Neo4jError } from "./Neo4jError.js"
 import type { Result } from "./Result.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "./Transaction.js"
@@ -48,8 +50,22 @@ export interface SessionConfig {
   readonly bookmarkManager?: BookmarkManager | undefined
   /** run as this user (impersonation) instead of opening a driver per user */
   readonly impersonatedUser?: string | undefined
+  /**
+   * Log in as this user for the session's work (user switching): its connections are
+   * re-authenticated (Bolt 5.1+); an `UnsupportedFeatureError` on older servers. The driver's auth
+   * token manager is not asked, nor told of this token's failures.
+   */
+  readonly auth?: AuthToken | undefined
   /** records per PULL; the driver's fetchSize by default */
   readonly fetchSize?: number | undefined
+  /**
+   * Which notifications the server sends for this session's transactions: sent in each BEGIN
+   * and auto-commit RUN (Bolt 5.2+); a field it leaves out keeps the connection's setting (the
+   * driver's `notificationFilter`, sent in HELLO). Checked as the driver's is: an invalid one
+   * fails the session's first operation with an `InvalidConfigError`. On a server below Bolt 5.2
+   * a filter is an `UnsupportedFeatureError` before anything is sent.
+   */
+  readonly notificationFilter?: NotificationFilter | undefined
 }
 
 /**

@@ -54,6 +54,12 @@ export * as DriverConfig from "./DriverConfig.js"
  */
 export * as Auth from "./Auth.js"
 /**
+ * Auth token managers: rotating passwords, expiring SSO tokens, or your own source of tokens.
+ *
+ * @since 0.1.0
+ */
+export * as AuthTokenManager from "./AuthTokenManager.js"
+/**
  * Client certificates for mutual TLS: files or PEM text, and rotating providers.
  *
  * @since 0.1.0

@@ -63,7 +63,7 @@ describe("DriverConfig", () => {
       const c = resolved()
       expect(c.uri).toBe("neo4j://localhost")
       expect(c.parsedUri).toMatchObject({ scheme: "neo4j", host: "localhost", port: 7687, routing: true })
-      expect(c.auth.scheme).toBe("basic")
+      expect((c.auth as Auth.AuthToken).scheme).toBe("basic")
       expect(c.database).toBeUndefined()
       expect(c.maxConnectionPoolSize).toBe(100)
       expectDuration(c.connectionAcquisitionTimeout, "60 seconds")
@@ -179,10 +179,10 @@ describe("DriverConfig", () => {
         )
         expect(c.uri).toBe("neo4j+s://a0a2fa1d.databases.neo4j.io")
         expect(c.database).toBe("neo4j")
-        expect(c.auth.scheme).toBe("basic")
-        expect(c.auth.principal).toBe("neo4j")
-        expect(Redacted.isRedacted(c.auth.credentials)).toBe(true)
-        expect(Redacted.value(c.auth.credentials!)).toBe(PASSWORD)
+        expect((c.auth as Auth.AuthToken).scheme).toBe("basic")
+        expect((c.auth as Auth.AuthToken).principal).toBe("neo4j")
+        expect(Redacted.isRedacted((c.auth as Auth.AuthToken).credentials)).toBe(true)
+        expect(Redacted.value((c.auth as Auth.AuthToken).credentials!)).toBe(PASSWORD)
         // defaults are Durations, not the strings Config.withDefault("...") would give
         expect(Duration.isDuration(c.connectionAcquisitionTimeout)).toBe(true)
         expectDuration(Duration.decode(c.connectionAcquisitionTimeout!), "60 seconds")
@@ -196,7 +196,7 @@ describe("DriverConfig", () => {
         for (const printed of [
           String(c),
           String(c.auth),
-          String(c.auth.credentials),
+          String((c.auth as Auth.AuthToken).credentials),
           JSON.stringify(c),
           JSON.stringify(r),
           util.inspect(c, { depth: 10 }),
@@ -210,7 +210,7 @@ describe("DriverConfig", () => {
     it.effect("without a username, the auth is none", () =>
       Effect.gen(function* () {
         const c = yield* DriverConfig.config.pipe(Effect.withConfigProvider(fromMap({ NEO4J_URI: "bolt://localhost" })))
-        expect(c.auth.scheme).toBe("none")
+        expect((c.auth as Auth.AuthToken).scheme).toBe("none")
         expect(c.database).toBeUndefined()
       }))
 
@@ -349,8 +349,8 @@ describe("DriverConfig", () => {
         const c = yield* DriverConfig.config.pipe(Effect.withConfigProvider(provider))
         expect(c.uri).toBe("neo4j+s://a0a2fa1d.databases.neo4j.io")
         expect(c.database).toBe("neo4j")
-        expect(c.auth.principal).toBe("neo4j")
-        expect(Redacted.value(c.auth.credentials!)).toBe(PASSWORD)
+        expect((c.auth as Auth.AuthToken).principal).toBe("neo4j")
+        expect(Redacted.value((c.auth as Auth.AuthToken).credentials!)).toBe(PASSWORD)
         const r = Either.getOrThrow(DriverConfig.resolve(c))
         expect(r.parsedUri).toMatchObject({ scheme: "neo4j+s", host: "a0a2fa1d.databases.neo4j.io", encryption: "system" })
       }).pipe(Effect.provide(NodeFileSystem.layer)))
@@ -366,7 +366,7 @@ describe("DriverConfig", () => {
           Effect.withConfigProvider(fromMap({ NEO4J_URI: "bolt://elsewhere", NEO4J_FETCH_SIZE: "250" }))
         )
         expect(driver.uri).toBe("neo4j+s://a0a2fa1d.databases.neo4j.io")
-        expect(Redacted.value(driver.auth.credentials!)).toBe(PASSWORD)
+        expect(Redacted.value((driver.auth as Auth.AuthToken).credentials!)).toBe(PASSWORD)
         expect(driver.fetchSize).toBe(250)
         expect(instance).toBe("Instance01")
       }))

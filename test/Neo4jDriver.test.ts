@@ -40,6 +40,7 @@ import {
   eventually,
   helloLines,
   makeLogCollector,
+  names,
   openSockets,
   PASSWORD,
   realSleep,
@@ -325,10 +326,13 @@ describe("URIs", () => {
         const stub = yield* StubServer.make({
           port,
           tls: secure ? true : undefined,
-          // the home database's table, fetched by getServerInfo, serves executeQuery within its TTL
+          // no home-database cache before Bolt 5.8 with server-side routing: getServerInfo
+          // resolves the home database with a ROUTE, and executeQuery with its own ROUTE again
+          // (the home database may have changed in between)
           script: `${AUTH_HEAD}${routing ? `${routeLines(address)}
 C: RESET
-S: SUCCESS {}` : ""}
+S: SUCCESS {}
+${routeLines(address)}` : ""}
 ${txLines("RETURN 1", 1, { begin: routing ? 'C: BEGIN {"db": "neo4j"}' : "C: BEGIN {}" })}
 C: GOODBYE
 `
@@ -348,9 +352,12 @@ C: GOODBYE
         yield* stub.verify
         const hello = (yield* stub.received(1))[0]!
         expect(hello.name).toBe("HELLO")
-        // routing schemes send the routing context in HELLO, direct ones do not; before Bolt 5.8
-        // (no home-database cache) getServerInfo and executeQuery each resolve the home database
+        // routing schemes send the routing context in HELLO, direct ones do not
         expect((hello.fields[0] as Record<string, unknown>).routing).toEqual(routing ? { address } : undefined)
+        // before Bolt 5.8 (no home-database cache) getServerInfo and executeQuery each resolve
+        // the home database: a ROUTE each, the second before the query's BEGIN
+        const routeAndBegin = (yield* names(stub)).filter((n) => n === "ROUTE" || n === "BEGIN")
+        expect(routeAndBegin).toEqual(routing ? ["ROUTE", "ROUTE", "BEGIN"] : ["BEGIN"])
       }).pipe(Effect.scoped)
     )
   }

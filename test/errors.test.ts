@@ -247,7 +247,7 @@ S: SUCCESS {"fields": ["x"]}
 
   it.scopedLive("Neo.ClientError.Security.AuthorizationExpired: AuthorizationExpiredError, retriable", () =>
     Effect.gen(function* () {
-      // no RESET: a connection whose authorization expired is closed, not cleaned for reuse
+      // no RESET: a connection the server failed with a security error is closed, not cleaned for reuse
       const stub = yield* StubServer.make({
         script: `${HEAD}
 C: RUN "RETURN 1" {} {}
@@ -276,7 +276,14 @@ S: FAILURE {"code": "Neo.ClientError.Security.AuthorizationExpired", "message": 
   it.scopedLive("Neo.ClientError.Security.TokenExpired: TokenExpiredError, not retriable", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        script: failureScript(`{"code": "Neo.ClientError.Security.TokenExpired", "message": "Token expired."}`)
+        // no RESET: a connection the server failed with a security error is closed, not cleaned for reuse
+        script: `${HEAD}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: FAILURE {"code": "Neo.ClientError.Security.TokenExpired", "message": "Token expired."}
+   IGNORED
+?: GOODBYE
+`
       })
       const error = yield* withDriver(stub.uri(), (driver) =>
         Effect.gen(function* () {

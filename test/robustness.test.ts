@@ -233,10 +233,14 @@ S: SUCCESS {"fields": ["x"]}
     }), 5000)
 })
 
-describe("AuthorizationExpired (item 3)", () => {
-  it.scopedLive("a transaction function retries on a fresh connection; the connections opened before are closed", () =>
-    Effect.gen(function* () {
-      const expired = `${HEAD}C: BEGIN {}
+describe("AuthorizationExpired (item 3, re-authentication: issue 13)", () => {
+  const zero = `C: RUN "RETURN 0 AS x" {} {}
+C: PULL {"n": 1000}
+S: SUCCESS {"fields": ["x"]}
+   RECORD [0]
+   SUCCESS {"type": "r"}
+`
+  const expiredTx = `C: BEGIN {}
 C: RUN "RETURN 1 AS x" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -244,7 +248,7 @@ S: SUCCESS {}
    IGNORED
 ?: GOODBYE
 `
-      const fine = `${HEAD}C: BEGIN {}
+  const fineTx = `C: BEGIN {}
 C: RUN "RETURN 1 AS x" {} {}
 C: PULL {"n": 1000}
 S: SUCCESS {}
@@ -255,31 +259,49 @@ C: COMMIT
 S: SUCCESS {"bookmark": "b1"}
 ?: GOODBYE
 `
-      // connection 1 is idle in the pool when connection 2's authorization expires: it is closed too
-      const idle = `${HEAD}C: RUN "RETURN 0 AS x" {} {}
-C: PULL {"n": 1000}
-S: SUCCESS {"fields": ["x"]}
-   RECORD [0]
-   SUCCESS {"type": "r"}
-?: GOODBYE
-`
-      const stub = yield* StubServer.make({ scripts: [idle, expired, fine] })
+  /** Two connections idle (A, then B on top); a transaction function's first attempt takes B and fails. */
+  const scenario = (scripts: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      const stub = yield* StubServer.make({ scripts })
       yield* withDriver(stub, (driver) =>
         Effect.gen(function* () {
-          // two connections: one idle, one leased
           const s1 = yield* driver.session()
-          const r1 = yield* s1.run("RETURN 0 AS x")
           const s2 = yield* driver.session()
-          const records = yield* s2.executeWrite((tx) => Effect.flatMap(tx.run("RETURN 1 AS x"), (r) => r.list))
-          expect(xs(records)).toEqual([1])
+          const r1 = yield* s1.run("RETURN 0 AS x")
+          const r2 = yield* s2.run("RETURN 0 AS x")
           expect(xs(yield* r1.list)).toEqual([0])
-          // connection 1, opened before the authorization expired, is closed when it comes back
-          expect(yield* eventually(Effect.map(stub.connections, (cs) => cs[0]?.open === false))).toBe(true)
-          expect(yield* driver.connectionPoolMetrics()).toEqual([{ address: stub.address, inUse: 0, idle: 1 }])
+          expect(xs(yield* r2.list)).toEqual([0])
+          const s3 = yield* driver.session()
+          const records = yield* s3.executeWrite((tx) => Effect.flatMap(tx.run("RETURN 1 AS x"), (r) => r.list))
+          expect(xs(records)).toEqual([1])
         }).pipe(Effect.scoped)
       )
       yield* stub.verify
-      const conns = yield* stub.connections
+      return yield* stub.connections
+    })
+
+  it.scopedLive("Bolt 5.1+: the retry runs on the other pooled connection, logged in again (LOGOFF and LOGON pipelined with BEGIN); the failed one is closed", () =>
+    Effect.gen(function* () {
+      const a = `${HEAD}${zero}C: LOGOFF
+C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pw"}
+${fineTx.replace("S: SUCCESS {}\n", "S: SUCCESS {}\n   SUCCESS {}\n   SUCCESS {}\n")}`
+      const b = `${HEAD}${zero}${expiredTx}`
+      const conns = yield* scenario([a, b])
+      // two connections only: none was opened for the retry
+      expect(conns.length).toBe(2)
+      expect(conns[0]!.received.map((m) => m.name)).toEqual(["HELLO", "LOGON", "RUN", "PULL", "LOGOFF", "LOGON", "BEGIN", "RUN", "PULL", "COMMIT", "GOODBYE"])
+      // no RESET on B: closed at once
+      expect(conns[1]!.received.map((m) => m.name)).not.toContain("RESET")
+    }), 10000)
+
+  it.scopedLive("Bolt 5.0 (no re-authentication): the connections logged in before are closed, the retry opens a new one", () =>
+    Effect.gen(function* () {
+      const head50 = `!: BOLT 5.0
+A: HELLO
+`
+      const conns = yield* scenario([`${head50}${zero}?: GOODBYE\n`, `${head50}${zero}${expiredTx}`, `${head50}${fineTx}`])
+      expect(conns.length).toBe(3)
+      expect(conns[0]!.open).toBe(false)
       expect(conns.map((c) => c.received.filter((m) => m.name === "BEGIN").length)).toEqual([0, 1, 1])
     }), 10000)
 })

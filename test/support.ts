@@ -47,7 +47,7 @@ S: SUCCESS {"server": "${server}", "connection_id": "bolt-1"}`
 export const connectOptions = (stub: StubServer.StubServer, password: string): ConnectionOptions => ({
   host: stub.host,
   port: stub.port,
-  auth: Auth.basic("neo4j", Redacted.make(password)),
+  auth: { token: Auth.basic("neo4j", Redacted.make(password)) },
   userAgent: "effect-neo4j-test/1.0",
   boltAgent: { product: "effect-neo4j/0.1.0" }
 })

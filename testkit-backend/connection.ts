@@ -9,9 +9,10 @@
  * transaction a child of its session's. Closing a TestKit object closes its scope. Results are
  * read with the driver's own per-record API (`next`, `peek`, `single`, `list`, `consume`).
  */
-import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Scope } from "effect"
+import { Cause, Chunk, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Redacted, Scope } from "effect"
 import {
   Auth,
+  AuthTokenManager,
   Bookmarks,
   ClientCertificate,
   Neo4jDriver,
@@ -74,6 +75,19 @@ const timeoutOf = (d: Req): { timeout?: number } => {
 const metadataOf = (d: Req): { metadata?: Record<string, unknown> } =>
   d.txMeta === null || d.txMeta === undefined ? {} : { metadata: mapToDriver(d.txMeta as Record<string, unknown>) }
 
+/**
+ * A NewSession's `notificationsMinSeverity` / `notificationsDisabledCategories` (each present
+ * only when TestKit gives it; `[]` is sent as an empty list) as the session's notificationFilter.
+ * TestKit's categories are the driver's classifications; the driver checks the values.
+ */
+const notificationFilterOf = (d: Req): { notificationFilter?: DriverConfig.NotificationFilter } => {
+  if (d.notificationsMinSeverity == null && d.notificationsDisabledCategories == null) return {}
+  const filter: Record<string, unknown> = {}
+  if (typeof d.notificationsMinSeverity === "string") filter.minimumSeverity = d.notificationsMinSeverity
+  if (Array.isArray(d.notificationsDisabledCategories)) filter.disabledClassifications = d.notificationsDisabledCategories
+  return { notificationFilter: filter as DriverConfig.NotificationFilter }
+}
+
 /** TestKit's AuthorizationToken to the driver's AuthToken. */
 const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
   const t = ((token as { data?: Req } | null)?.data ?? token ?? {}) as Req
@@ -104,6 +118,16 @@ const authOf = (token: Json.Json | undefined): Auth.AuthToken => {
       return Auth.custom(principal, credentials, realm ?? "", scheme, parameters)
     }
   }
+}
+
+/** A token as TestKit's AuthorizationToken (the secret revealed: TestKit compares it). */
+const tokenToJson = (token: Auth.AuthToken) => {
+  const data: Record<string, unknown> = { scheme: token.scheme }
+  if (token.principal !== undefined && !(token.scheme === "kerberos" && token.principal === "")) data.principal = token.principal
+  if (token.credentials !== undefined) data.credentials = Redacted.value(token.credentials)
+  if (token.realm !== undefined) data.realm = token.realm
+  if (token.parameters !== undefined) data.parameters = token.parameters
+  return { name: "AuthorizationToken", data }
 }
 
 /** TestKit's ClientCertificate ({ certfile, keyfile, password }, possibly under `data`) to the driver's. */
@@ -214,6 +238,7 @@ export class Connection {
   private readonly errors = new Map<string, unknown>()
   private readonly managers = new Map<string, Bookmarks.BookmarkManager>()
   private readonly certificateProviders = new Map<string, ClientCertificate.ClientCertificateProvider>()
+  private readonly authManagers = new Map<string, AuthTokenManager.AuthTokenManager>()
   /** answers TestKit owes the backend (resolver, bookmark manager callbacks), by request id */
   private readonly callbacks = new Map<string, Deferred.Deferred<Json.Json>>()
   private readonly fibers = new Set<Fiber.RuntimeFiber<void, never>>()
@@ -376,15 +401,15 @@ export class Connection {
 
     NewDriver: (d) =>
       Effect.gen(this, function* () {
-        if (d.authTokenManagerId !== null && d.authTokenManagerId !== undefined) {
-          return yield* new BackendFailure({ message: "auth token managers: the driver has no such API" })
-        }
         if (d.encrypted !== undefined || d.trustedCertificates !== undefined) {
           return yield* new BackendFailure({ message: "encrypted / trustedCertificates options: TLS is chosen by the URI scheme" })
         }
         const config: Record<string, unknown> = {
           uri: String(d.uri),
-          auth: authOf(d.authorizationToken),
+          auth:
+            d.authTokenManagerId !== null && d.authTokenManagerId !== undefined
+              ? yield* this.get(this.authManagers, d.authTokenManagerId, "auth token manager")
+              : authOf(d.authorizationToken),
           useBigInt: true
         }
         const opt = (key: string, value: unknown) => {
@@ -474,6 +499,65 @@ export class Connection {
         const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
         const available = yield* driver.supportsSessionAuth()
         this.write("SessionAuthSupport", { id: d.driverId, available })
+      }),
+
+    VerifyAuthentication: (d) =>
+      Effect.gen(this, function* () {
+        const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
+        const authenticated = yield* driver.verifyAuthentication(d.authorizationToken != null ? authOf(d.authorizationToken) : undefined)
+        this.write("DriverIsAuthenticated", { id: d.driverId, authenticated })
+      }),
+
+    // auth token managers: TestKit's functions behind the driver's AuthTokenManager (asked over
+    // the backend protocol); the basic and bearer ones are the driver's own, around TestKit's provider
+    NewAuthTokenManager: () =>
+      Effect.sync(() => {
+        const id = this.id()
+        this.authManagers.set(
+          id,
+          AuthTokenManager.make({
+            getToken: Effect.map(this.ask("AuthTokenManagerGetAuthRequest", { authTokenManagerId: id }), authOf),
+            handleSecurityException: (token, code) =>
+              Effect.map(
+                this.ask("AuthTokenManagerHandleSecurityExceptionRequest", { authTokenManagerId: id, auth: tokenToJson(token), errorCode: code }),
+                (handled) => handled === true
+              )
+          })
+        )
+        this.write("AuthTokenManager", { id })
+      }),
+    NewBasicAuthTokenManager: () =>
+      Effect.sync(() => {
+        const id = this.id()
+        this.authManagers.set(
+          id,
+          AuthTokenManager.basic(Effect.map(this.ask("BasicAuthTokenProviderRequest", { basicAuthTokenManagerId: id }), authOf))
+        )
+        this.write("BasicAuthTokenManager", { id })
+      }),
+    NewBearerAuthTokenManager: () =>
+      Effect.sync(() => {
+        const id = this.id()
+        this.authManagers.set(
+          id,
+          AuthTokenManager.bearer(
+            Effect.map(this.ask("BearerAuthTokenProviderRequest", { bearerAuthTokenManagerId: id }), (answer) => {
+              const a = (((answer as { data?: Req } | null)?.data ?? answer ?? {}) as Req)
+              const inMs = num(a.expiresInMs)
+              return { token: authOf(a.auth), expiresAt: inMs === undefined ? undefined : Date.now() + inMs }
+            })
+          )
+        )
+        this.write("BearerAuthTokenManager", { id })
+      }),
+    AuthTokenManagerGetAuthCompleted: (d) => this.complete(d, d.auth ?? null),
+    AuthTokenManagerHandleSecurityExceptionCompleted: (d) => this.complete(d, d.handled === true),
+    BasicAuthTokenProviderCompleted: (d) => this.complete(d, d.auth ?? null),
+    BearerAuthTokenProviderCompleted: (d) => this.complete(d, d.auth ?? null),
+    AuthTokenManagerClose: (d) =>
+      Effect.sync(() => {
+        this.authManagers.delete(String(d.id))
+        this.write("AuthTokenManager", { id: d.id })
       }),
 
     CheckDriverIsEncrypted: (d) =>
@@ -593,10 +677,6 @@ export class Connection {
     NewSession: (d) =>
       Effect.gen(this, function* () {
         const entry = yield* this.get(this.drivers, d.driverId, "driver")
-        if (d.authorizationToken != null) return yield* new BackendFailure({ message: "session auth: the driver has no such API" })
-        if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
-          return yield* new BackendFailure({ message: "session notification filters: the driver has no such API" })
-        }
         const bookmarkManager =
           d.bookmarkManagerId === undefined || d.bookmarkManagerId === null
             ? undefined
@@ -607,7 +687,9 @@ export class Connection {
           ...(typeof d.database === "string" ? { database: d.database } : {}),
           ...(num(d.fetchSize) !== undefined ? { fetchSize: num(d.fetchSize)! } : {}),
           ...(typeof d.impersonatedUser === "string" ? { impersonatedUser: d.impersonatedUser } : {}),
-          ...(bookmarkManager ? { bookmarkManager } : {})
+          ...(d.authorizationToken != null ? { auth: authOf(d.authorizationToken) } : {}),
+          ...(bookmarkManager ? { bookmarkManager } : {}),
+          ...notificationFilterOf(d)
         }
         const scope = yield* Scope.fork(entry.scope, ExecutionStrategy.sequential)
         const session = yield* Scope.extend(entry.driver.session(config), scope)
@@ -744,7 +826,6 @@ export class Connection {
       Effect.gen(this, function* () {
         const { driver } = yield* this.get(this.drivers, d.driverId, "driver")
         const c = (d.config ?? {}) as Req
-        if (c.authorizationToken != null) return yield* new BackendFailure({ message: "executeQuery with auth: the driver has no such API" })
         const managerId = c.bookmarkManagerId
         const bookmarkManager =
           managerId === undefined || managerId === null
@@ -756,6 +837,7 @@ export class Connection {
           ...(c.routing === "r" ? { routing: "READ" as const } : c.routing === "w" ? { routing: "WRITE" as const } : {}),
           ...(typeof c.database === "string" ? { database: c.database } : {}),
           ...(typeof c.impersonatedUser === "string" ? { impersonatedUser: c.impersonatedUser } : {}),
+          ...(c.authorizationToken != null ? { auth: authOf(c.authorizationToken) } : {}),
           ...(bookmarkManager !== undefined ? { bookmarkManager } : {}),
           ...metadataOf(c),
           ...timeoutOf(c)

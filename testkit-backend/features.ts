@@ -2,15 +2,14 @@
  * The TestKit features (nutkit/protocol/feature.py) effect-neo4j really has, each checked against
  * its public API or its wire behaviour. TestKit skips the tests that need a feature not listed.
  *
- * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/5.5 (5.5 was withdrawn), Auth:Managed (no auth
- * token managers), API:Session:AuthConfig and Driver.ExecuteQuery:WithAuth (no per-session auth),
- * API:Session:NotificationsConfig (filters are per driver only), API:Driver.VerifyAuthentication,
+ * Left out on purpose (the driver lacks them): Bolt 3.0/4.1/5.5 (5.5 was withdrawn),
  * API:SSLConfig (TLS is chosen by URI scheme: no `encrypted` option, and TestKit's trusted
  * certificates are names of its own CA files),
  * API:Result.SingleOptional (the Python driver's single-with-warnings; effect-neo4j has `single`,
  * `peek` and `next`), Backend:MockTime (the driver's clocks cannot be faked from outside),
- * AuthorizationExpiredTreatment, Optimization:EagerTransactionBegin (BEGIN is queued and goes out
- * with the first RUN), Optimization:ResultListFetchAll, Optimization:MinimalVerifyAuthentication,
+ * Optimization:EagerTransactionBegin (BEGIN is queued and goes out
+ * with the first RUN), Optimization:ResultListFetchAll, Optimization:MinimalVerifyAuthentication
+ * (verifyAuthentication logs in again on a pooled connection even with an equal token),
  * Detail:NumberIsNumber (drivers made here use useBigInt, so integers and floats differ).
  */
 export const FEATURES: ReadonlyArray<string> = [
@@ -34,6 +33,8 @@ export const FEATURES: ReadonlyArray<string> = [
   "Feature:Auth:Bearer",
   "Feature:Auth:Custom",
   "Feature:Auth:Kerberos",
+  // auth token managers (AuthTokenManager.make / basic / bearer as the driver's auth)
+  "Feature:Auth:Managed",
   // API
   "Feature:API:BookmarkManager",
   "Feature:API:ConnectionAcquisitionTimeout",
@@ -41,7 +42,13 @@ export const FEATURES: ReadonlyArray<string> = [
   "Feature:API:Driver:GetServerInfo",
   "Feature:API:Driver.IsEncrypted",
   "Feature:API:Driver:NotificationsConfig",
+  // a session's own notification filter, sent in its BEGIN / auto-commit RUN (SessionConfig.notificationFilter)
+  "Feature:API:Session:NotificationsConfig",
   "Feature:API:Driver.SupportsSessionAuth",
+  // user switching: SessionConfig.auth, QueryConfig.auth, driver.verifyAuthentication (Bolt 5.1+)
+  "Feature:API:Session:AuthConfig",
+  "Feature:API:Driver.ExecuteQuery:WithAuth",
+  "Feature:API:Driver.VerifyAuthentication",
   "Feature:API:Driver.VerifyConnectivity",
   "Feature:API:Liveness.Check",
   "Feature:API:Result.List",
@@ -59,6 +66,8 @@ export const FEATURES: ReadonlyArray<string> = [
   "ConfHint:connection.recv_timeout_seconds",
   // optimizations the driver does
   "Optimization:AuthPipelining",
+  // after AuthorizationExpired every connection of the server logs in again (5.1+) or is closed
+  "AuthorizationExpiredTreatment",
   "Optimization:ConnectionReuse",
   "Optimization:ExecuteQueryPipelining",
   "Optimization:ImplicitDefaultArguments",

@@ -14,14 +14,7 @@ export interface Skip {
   readonly patterns: ReadonlyArray<string>
 }
 
-export const SKIPPED: ReadonlyArray<Skip> = [
-  {
-    reason:
-      "needs executeQuery with a per-query auth token (Feature:API:Driver.ExecuteQuery:WithAuth), " +
-      "which effect-neo4j lacks; TestKit does not guard this test by that feature",
-    patterns: ["stub.driver_parameters.test_liveness_check.*.test_timeout_with_re_auth"]
-  }
-]
+export const SKIPPED: ReadonlyArray<Skip> = []
 
 /**
  * Subtests the backend asks TestKit to skip (the test is answered RunSubTests, then each

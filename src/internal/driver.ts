@@ -4,8 +4,10 @@
  */
 import { Chunk, Duration, Effect, Scope, Stream } from "effect"
 import * as os from "node:os"
+import * as Auth from "../Auth.js"
+import { isAuthTokenManager } from "../AuthTokenManager.js"
 import * as Bookmarks from "../Bookmarks.js"
-import type { ResolvedConfig } from "../DriverConfig.js"
+import type { NotificationFilter, ResolvedConfig } from "../DriverConfig.js"
 import { VERSION } from "../DriverConfig.js"
 import type { Neo4jDriver } from "../Neo4jDriver.js"
 import type { InvalidConfigError, Neo4jError } from "../Neo4jError.js"
@@ -52,6 +54,15 @@ export interface QueryConfig extends TransactionConfig {
   readonly bookmarkManager?: Bookmarks.BookmarkManager | null | undefined
   /** replaces the retry schedule, its 30 s cap included (see `TransactionFunctionConfig.retry`) */
   readonly retry?: RetrySchedule | undefined
+  /** log in as this user for this query (see `SessionConfig.auth`): Bolt 5.1+ */
+  readonly auth?: Auth.AuthToken | undefined
+  /**
+   * Which notifications the server sends for this query: sent in its BEGIN (`executeQuery`) or
+   * auto-commit RUN (`stream`), Bolt 5.2+; a field it leaves out keeps the driver's. An invalid
+   * one is an `InvalidConfigError`; on a server below Bolt 5.2 a filter is an
+   * `UnsupportedFeatureError` before anything is sent (see `SessionConfig.notificationFilter`).
+   */
+  readonly notificationFilter?: NotificationFilter | undefined
 }
 
 /**
@@ -65,9 +76,18 @@ export interface DriverCore extends Pick<Neo4jDriver, "session" | "executeQuery"
   readonly router: Router
   readonly serverInfo: (database?: string) => Effect.Effect<ServerInfo, Neo4jError>
   readonly supports: (feature: "multiDb" | "sessionAuth") => Effect.Effect<boolean, Neo4jError>
+  readonly verifyAuthentication: (auth?: Auth.AuthToken) => Effect.Effect<boolean, Neo4jError>
 }
 
 const noBookmarks = Effect.succeed<ReadonlyArray<string>>([])
+
+/** The codes that make `verifyAuthentication` answer false rather than fail, as in the reference drivers. */
+const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set([
+  "Neo.ClientError.Security.CredentialsExpired",
+  "Neo.ClientError.Security.Forbidden",
+  "Neo.ClientError.Security.TokenExpired",
+  "Neo.ClientError.Security.Unauthorized"
+])
 
 const boltAgent = {
   product: `effect-neo4j/${VERSION}`,
@@ -114,14 +134,22 @@ export const make = (
     // the client certificate of each new connection (mutual TLS): fixed, or asked of a provider
     const clientCertificate = tls === undefined ? undefined : yield* TlsFiles.clientCertificateSource(config.clientCertificate)
     const address = formatAddress(uri.host, uri.port)
-    const connectOptions: Connection.ConnectionOptions = {
+    // who the driver's connections log in as: a fixed token, or its manager's current one (told of
+    // that token's security failures)
+    const configAuth = config.auth
+    const driverAuth: Pool.AuthSource = isAuthTokenManager(configAuth)
+      ? {
+          login: Effect.map(configAuth.getToken, (token) => ({ token, onSecurityFailure: configAuth.handleSecurityException })),
+          session: false
+        }
+      : Pool.fixedAuth(configAuth, false)
+    const connectOptions: Omit<Connection.ConnectionOptions, "auth"> = {
       host: uri.host,
       port: uri.port,
       tls,
       connectTimeout: Duration.toMillis(config.connectionTimeout),
       // the pool's acquisition timeout bounds the handshake and HELLO (connectionTimeout: the socket)
       handshakeTimeout: Infinity,
-      auth: config.auth,
       userAgent: config.userAgent,
       boltAgent,
       routing: uri.routing ? { address, ...uri.routingContext } : undefined,
@@ -137,11 +165,12 @@ export const make = (
         acquisitionTimeout: config.connectionAcquisitionTimeout,
         maxLifetime: config.maxConnectionLifetime,
         livenessCheckTimeout: config.connectionLivenessCheckTimeout,
-        connect:
+        auth: driverAuth,
+        connect: (auth) =>
           clientCertificate === undefined
-            ? Connection.open({ ...connectOptions, host, port })
+            ? Connection.open({ ...connectOptions, auth, host, port })
             : Effect.flatMap(clientCertificate, (certificate) =>
-                Connection.open({ ...connectOptions, host, port, tls: { ...tls!, clientCertificate: certificate } })
+                Connection.open({ ...connectOptions, auth, host, port, tls: { ...tls!, clientCertificate: certificate } })
               )
       })
     }
@@ -169,18 +198,26 @@ export const make = (
       database: q?.database,
       defaultAccessMode: q?.routing ?? "WRITE",
       impersonatedUser: q?.impersonatedUser,
-      bookmarkManager: q?.bookmarkManager === null ? undefined : (q?.bookmarkManager ?? defaultManager)
+      bookmarkManager: q?.bookmarkManager === null ? undefined : (q?.bookmarkManager ?? defaultManager),
+      notificationFilter: q?.notificationFilter,
+      auth: q?.auth
     })
+
+    /** A query's invalid notification filter, named as the query's (the session would say "session config"). */
+    const invalidQuery = (q: QueryConfig | undefined) =>
+      q?.notificationFilter === undefined ? undefined : SessionImpl.invalidNotificationFilter(q.notificationFilter, "query config")
 
     const executeQuery = (
       query: string,
       parameters: Readonly<Record<string, unknown>> = {},
       q?: QueryConfig
-    ): Effect.Effect<EagerResult, Neo4jError> =>
+    ): Effect.Effect<EagerResult, Neo4jError> => {
+      const invalid = invalidQuery(q)
+      if (invalid !== undefined) return Effect.fail(invalid)
       // a session without a scope: it only runs a transaction function, which leaves nothing open,
       // so there is nothing to finalize (a scope per call and its close were ~5 % of the
       // concurrent workload's CPU profile, bench/e2e)
-      Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), undefined, TelemetryApi.ExecuteQuery), (s) => {
+      return Effect.flatMap(SessionImpl.makeIn(ctx, sessionFor(q), undefined, TelemetryApi.ExecuteQuery), (s) => {
         const fn = q?.routing === "READ" ? s.executeRead : s.executeWrite
         return fn(
           (tx) =>
@@ -193,6 +230,7 @@ export const make = (
           { timeout: q?.timeout, metadata: q?.metadata, retry: q?.retry }
         )
       })
+    }
 
     const stream = (
       query: string,
@@ -201,6 +239,8 @@ export const make = (
     ): Stream.Stream<Neo4jRecord, Neo4jError> =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
+          const invalid = invalidQuery(q)
+          if (invalid !== undefined) return yield* invalid
           const s = yield* session(sessionFor(q))
           const result = yield* s.run(query, parameters, { timeout: q?.timeout, metadata: q?.metadata })
           return result.records
@@ -230,5 +270,34 @@ export const make = (
         )
       )
 
-    return { config, router, session, executeQuery, stream, serverInfo, supports }
+    /**
+     * Logs in as `auth` (the driver's current token by default) on a connection for the system
+     * database: a connection just opened was checked by its LOGON; a pooled one logs in again
+     * (LOGOFF and LOGON), even with an equal token. Refused credentials are `false`; other failures
+     * fail. Needs Bolt 5.1+ (re-authentication).
+     */
+    const verifyAuthentication = (auth?: Auth.AuthToken) =>
+      Effect.gen(function* () {
+        const token = auth ?? (yield* Effect.map(driverAuth.login, (l) => l.token))
+        const src = Pool.fixedAuth(token, true)
+        return yield* Effect.scoped(
+          Effect.flatMap(
+            router.acquire({ accessMode: "READ", database: "system", impersonatedUser: undefined, bookmarks: noBookmarks, auth: src }),
+            ({ connection: c }) => {
+              const logon = c.pendingLogon() ?? (c.fresh() ? undefined : c.reauth(src.fixed!))
+              if (logon === undefined) return Effect.succeed(true)
+              return Effect.flatMap(c.await(logon), (outcome) =>
+                outcome._tag === "Success" ? Effect.succeed(true) : Effect.fail(outcome._tag === "Failure" ? outcome.error : c.failure()!)
+              )
+            }
+          )
+        )
+      }).pipe(
+        Effect.catchIf(
+          (e) => REFUSED_CREDENTIALS.has((e as { code?: string }).code ?? ""),
+          () => Effect.succeed(false)
+        )
+      )
+
+    return { config, router, session, executeQuery, stream, serverInfo, supports, verifyAuthentication }
   })

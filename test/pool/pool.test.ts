@@ -25,13 +25,14 @@ const makePool = (stub: StubServer.StubServer, options: Partial<Omit<Pool.PoolOp
     acquisitionTimeout: Duration.seconds(5),
     maxLifetime: Duration.hours(1),
     livenessCheckTimeout: undefined,
-    connect: Connection.open(connectOptions(stub, "pool-pw")),
+    connect: () => Connection.open(connectOptions(stub, "pool-pw")),
+    auth: Pool.fixedAuth(connectOptions(stub, "pool-pw").auth.token, false),
     ...options
   })
 
 /** Leases a connection for the duration of `f`. */
 const lease = <A, E>(pool: Pool.Pool, f: (c: Connection.Connection) => Effect.Effect<A, E>) =>
-  Effect.scoped(Effect.flatMap(pool.acquire, f))
+  Effect.scoped(Effect.flatMap(pool.acquire(), f))
 
 /** Leases a connection and gives it back at once. */
 const touch = (pool: Pool.Pool) => lease(pool, () => Effect.void)
@@ -187,7 +188,7 @@ describe("acquisition timeout", () => {
       yield* Effect.scoped(
         Effect.gen(function* () {
           const pool = yield* makePool(stub, { maxSize: 1, acquisitionTimeout: Duration.millis(150) })
-          yield* pool.acquire
+          yield* pool.acquire()
           const start = Date.now()
           const error = yield* touch(pool).pipe(
             Effect.flatMap(() => Effect.dieMessage("expected a timeout")),

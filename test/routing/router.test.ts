@@ -783,20 +783,24 @@ describe("home database resolution", () => {
   const ssrHello = `C: HELLO *
 S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1", "hints": {"ssr.enabled": true}}`
 
-  /** Session 1 runs two transactions, sessions 2 and 3 one each; none names a database. */
-  const threeSessions = (uri: string) =>
+  /**
+   * Session 1 runs two transactions, sessions 2 and 3 one each; none names a database.
+   * `afterEach` runs after each transaction.
+   */
+  const threeSessions = (uri: string, afterEach: Effect.Effect<void> = Effect.void) =>
     Effect.scoped(
       Effect.gen(function* () {
         const driver = yield* driverFor(uri)
+        const read = (session: Session) => Effect.zipLeft(readIn(session), afterEach)
         yield* Effect.scoped(
           Effect.gen(function* () {
             const s1 = yield* driver.session()
-            yield* readIn(s1)
-            yield* readIn(s1)
+            yield* read(s1)
+            yield* read(s1)
           })
         )
-        yield* Effect.scoped(Effect.flatMap(driver.session(), readIn))
-        yield* Effect.scoped(Effect.flatMap(driver.session(), readIn))
+        yield* Effect.scoped(Effect.flatMap(driver.session(), read))
+        yield* Effect.scoped(Effect.flatMap(driver.session(), read))
       })
     )
 
@@ -806,12 +810,28 @@ S: SUCCESS {"server": "Neo4j/5.26.0", "connection_id": "bolt-1", "hints": {"ssr.
     ["Bolt 5.8 without the ssr.enabled hint", "!: MANIFEST 5.8-5.0 4.4", plainHello],
     ["Bolt 5.8 with ssr.enabled false", "!: MANIFEST 5.8-5.0 4.4", ssrHello.replace("true", "false")]
   ] as const) {
-    it.scopedLive(`no cache (${label}): the first session sends ROUTE with no db, the next ones reuse its answer for its TTL; transactions carry db`, () =>
+    // without server-side routing a home database name held for the table's TTL could be stale
+    // (ALTER USER ... SET HOME DATABASE) and send queries to the wrong database: as the reference
+    // drivers do (and TestKit counts), each session resolves it again, within the TTL too
+    it.scopedLive(`no cache (${label}): each session sends its own ROUTE with no db before its first transaction; transactions carry db`, () =>
       Effect.gen(function* () {
         const stub = yield* single(header, hello, "neo4j", logon)
-        yield* threeSessions(stub.uri("neo4j"))
+        // [ROUTEs, BEGINs] the stub has received after each transaction (received() lists the
+        // messages connection by connection, not in the order they arrived)
+        const tallies: Array<readonly [number, number]> = []
+        const tally = Effect.map(Effect.all([routes(stub), count(stub, "BEGIN")]), (t) => {
+          tallies.push(t)
+        })
+        yield* threeSessions(stub.uri("neo4j"), tally)
         const routeExtras = yield* extras(stub, "ROUTE")
-        expect(routeExtras).toEqual([{}])
+        expect(routeExtras).toEqual([{}, {}, {}])
+        // session 1 resolves once for its two transactions; sessions 2 and 3 resolve again
+        expect(tallies).toEqual([
+          [1, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4]
+        ])
         const begins = yield* extras(stub, "BEGIN")
         expect(begins.map((e) => e?.db)).toEqual(["neo4j", "neo4j", "neo4j", "neo4j"])
         yield* stub.verify

@@ -1,7 +1,10 @@
 /**
- * When routing tables are fetched, over real sockets against scripted stub servers: the home
- * database's table is held per user for its TTL like a named database's, concurrent callers of
- * one database share one ROUTE while another database's ROUTE does not wait for it, a failing
+ * When routing tables are fetched, over real sockets against scripted stub servers: without
+ * server-side routing the home database is resolved with a ROUTE per request, as the reference
+ * drivers do (a name held for the table's TTL could be stale after `ALTER USER ... SET HOME
+ * DATABASE`), one ROUTE shared by the concurrent requests of one user and never by those of
+ * different users; concurrent callers of one database share one ROUTE while another database's
+ * ROUTE does not wait for it, a failing
  * custom resolver shows in the discovery report, and a table's expiry is read from Effect's
  * Clock (TestClock moves it). ROUTE counts seen by the stubs are the evidence.
  */
@@ -87,12 +90,60 @@ const routeBookmarks = (stub: StubServer.StubServer) =>
 /** The database a query ran on, as the stub answers. */
 const dbOf = (r: { readonly records: ReadonlyArray<{ readonly get: (k: string) => unknown }> }) => r.records[0]!.get("db")
 
-describe("the home database's table is held per user for its TTL", () => {
-  // TestClock: the table's TTL runs on Effect's Clock
-  it.scoped("6 concurrent calls without a database share one ROUTE; the next ones, within the TTL, send none", () =>
+/** The imp_user of every ROUTE the stub received; undefined for the driver's own user. */
+const routeUsers = (stub: StubServer.StubServer) =>
+  Effect.map(stub.received(), (ms) =>
+    ms.filter((m) => m.name === "ROUTE").map((m) => (m.fields[2] as { imp_user?: string }).imp_user)
+  )
+
+/**
+ * How many ROUTE and BEGIN messages the stub has received so far, as `[routes, begins]`: taken
+ * after each step, they show which step sent which (`received()` lists messages connection by
+ * connection, not in the order they arrived).
+ */
+const tally = (stub: StubServer.StubServer) => Effect.all([count(stub, "ROUTE"), count(stub, "BEGIN")])
+
+/**
+ * Runs `step` and returns the ROUTE messages the stub received meanwhile (found by difference,
+ * since `received()` lists messages connection by connection) and how many BEGINs came with them.
+ */
+const routesOf = <A, E, R>(stub: StubServer.StubServer, step: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const routesNow = Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === "ROUTE"))
+    const before = yield* routesNow
+    const beginsBefore = yield* count(stub, "BEGIN")
+    yield* step
+    const added = [...(yield* routesNow)]
+    for (const m of before) {
+      const i = added.findIndex((a) => a.text === m.text)
+      if (i >= 0) added.splice(i, 1)
+    }
+    return { routes: added, begins: (yield* count(stub, "BEGIN")) - beginsBefore }
+  })
+
+/** ROUTE's answer (home database "neo4j") `delay` ms late: requests started meanwhile find it in flight. */
+const slowSelfTable = (address: string, delay = 500) => `S: <SLEEP ${delay}>\n${selfTable(address, "neo4j")}`
+
+/** A read in its own session with `bookmarks`, no database named. */
+const sessionRead = (driver: Neo4jDriver.Neo4jDriver, bookmarks: ReadonlyArray<string>) =>
+  Effect.scoped(
+    Effect.flatMap(driver.session({ defaultAccessMode: "READ", bookmarks }), (s) =>
+      s.executeRead((tx) => Effect.flatMap(tx.run("RETURN 1"), (r) => r.list))
+    )
+  )
+
+// Without server-side routing (Bolt 5.8's ssr.enabled hint) a home database name held for the
+// table's TTL could be stale after ALTER USER ... SET HOME DATABASE and send queries to the wrong
+// database: as the reference drivers do (and TestKit counts), each request resolves it with its
+// own ROUTE, except that the requests of one user arriving while a ROUTE is in flight share it.
+describe("the home database is resolved with a ROUTE per request; a user's concurrent requests share one", () => {
+  // TestClock: the table's TTL runs on Effect's Clock, so "within the TTL" is exact
+  it.scoped("6 concurrent calls without a database share one ROUTE; later sequential calls, within the TTL, send one ROUTE each", () =>
     Effect.gen(function* () {
       const stub = yield* single((address) => selfTable(address, "neo4j", 60), [])
-      const home = (driver: Neo4jDriver.Neo4jDriver, options: Neo4jDriver.QueryConfig = {}) =>
+      const one = (driver: Neo4jDriver.Neo4jDriver) =>
+        Effect.map(driver.executeQuery("RETURN 1", {}, { routing: "READ", bookmarkManager: null }), dbOf)
+      const six = (driver: Neo4jDriver.Neo4jDriver, options: Neo4jDriver.QueryConfig = {}) =>
         Effect.all(
           Array.from({ length: 6 }, () => Effect.map(driver.executeQuery("RETURN 1", {}, { routing: "READ", ...options }), dbOf)),
           { concurrency: "unbounded" }
@@ -100,61 +151,133 @@ describe("the home database's table is held per user for its TTL", () => {
       const rounds = yield* Effect.scoped(
         Effect.gen(function* () {
           const driver = yield* driverFor(stub.uri("neo4j"))
-          const first = yield* home(driver)
-          const afterFirst = yield* count(stub, "ROUTE")
-          // no bookmarks: nothing the first ROUTE did not see
+          const first = yield* six(driver)
+          const afterFirst = yield* tally(stub)
+          // within the table's TTL (60 s), and no bookmarks the first ROUTE did not see: each call
+          // still resolves the home database again
           yield* TestClock.adjust("59 seconds")
-          const second = yield* home(driver, { bookmarkManager: null })
-          const afterSecond = yield* count(stub, "ROUTE")
-          // the TTL (60 s) has passed
-          yield* TestClock.adjust("1 second")
-          const third = yield* home(driver, { bookmarkManager: null })
-          return { first, afterFirst, second, afterSecond, third }
-        })
-      )
-      expect(rounds.first).toEqual(Array(6).fill("neo4j"))
-      expect(rounds.afterFirst).toBe(1)
-      expect(rounds.second).toEqual(Array(6).fill("neo4j"))
-      expect(rounds.afterSecond).toBe(1)
-      expect(rounds.third).toEqual(Array(6).fill("neo4j"))
-      expect(yield* routed(stub)).toEqual([undefined, undefined])
-    }))
-
-  it.scoped("a call carrying a bookmark the resolution did not see resolves the home database again (it may have changed)", () =>
-    Effect.gen(function* () {
-      const stub = yield* single((address) => selfTable(address, "neo4j"), [])
-      yield* Effect.scoped(
-        Effect.gen(function* () {
-          const driver = yield* driverFor(stub.uri("neo4j"))
-          const read = (bookmarks: ReadonlyArray<string>) =>
-            Effect.scoped(
-              Effect.flatMap(driver.session({ defaultAccessMode: "READ", bookmarks }), (s) =>
-                s.executeRead((tx) => Effect.flatMap(tx.run("RETURN 1"), (r) => r.list))
-              )
-            )
-          yield* read([])
-          yield* read([])
-          yield* read(["FB:other"])
-          yield* read(["FB:other"])
-          yield* read([])
-        })
-      )
-      expect(yield* routeBookmarks(stub)).toEqual([[], ["FB:other"]])
-    }))
-
-  it.scoped("the home database is held per impersonated user", () =>
-    Effect.gen(function* () {
-      const stub = yield* single((address) => selfTable(address, "neo4j"), [])
-      yield* Effect.scoped(
-        Effect.gen(function* () {
-          const driver = yield* driverFor(stub.uri("neo4j"))
-          for (const user of [undefined, "ada", undefined, "ada", "bob"]) {
-            yield* driver.executeQuery("RETURN 1", {}, { routing: "READ", impersonatedUser: user, bookmarkManager: null })
+          const sequential: Array<unknown> = []
+          const afterEach: Array<readonly [number, number]> = []
+          for (let i = 0; i < 3; i++) {
+            sequential.push(yield* one(driver))
+            afterEach.push(yield* tally(stub))
           }
+          // still within the TTL: another concurrent round shares one new ROUTE (one, not none)
+          const second = yield* six(driver, { bookmarkManager: null })
+          const afterSecond = yield* tally(stub)
+          return { first, afterFirst, sequential, afterEach, second, afterSecond }
         })
       )
-      const users = (yield* stub.received()).filter((m) => m.name === "ROUTE").map((m) => (m.fields[2] as { imp_user?: string }).imp_user)
-      expect(users).toEqual([undefined, "ada", "bob"])
+      // [ROUTEs, BEGINs] so far
+      expect(rounds.first).toEqual(Array(6).fill("neo4j"))
+      expect(rounds.afterFirst).toEqual([1, 6])
+      expect(rounds.sequential).toEqual(Array(3).fill("neo4j"))
+      expect(rounds.afterEach).toEqual([
+        [2, 7],
+        [3, 8],
+        [4, 9]
+      ])
+      expect(rounds.second).toEqual(Array(6).fill("neo4j"))
+      expect(rounds.afterSecond).toEqual([5, 15])
+      expect(yield* routed(stub)).toEqual(Array(5).fill(undefined))
+    }))
+
+  it.scoped("each session resolves the home database with its own ROUTE, which carries the session's bookmarks", () =>
+    Effect.gen(function* () {
+      const stub = yield* single((address) => selfTable(address, "neo4j"), [])
+      const sessions = [[], [], ["FB:other"], ["FB:other"], []]
+      const steps = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(stub.uri("neo4j"))
+          const steps: Array<{ readonly routeBookmarks: ReadonlyArray<unknown>; readonly begins: number }> = []
+          for (const bookmarks of sessions) {
+            const { begins, routes } = yield* routesOf(stub, sessionRead(driver, bookmarks))
+            steps.push({ routeBookmarks: routes.map((m) => m.fields[1]), begins })
+          }
+          return steps
+        })
+      )
+      // each session: one ROUTE, with its own bookmarks, and its transaction
+      expect(steps).toEqual(sessions.map((bookmarks) => ({ routeBookmarks: [bookmarks], begins: 1 })))
+    }))
+
+  it.scopedLive(
+    "a session arriving while a ROUTE is in flight shares it, unless it carries a bookmark that ROUTE did not (the home database may have changed)",
+    () =>
+      Effect.gen(function* () {
+        const stub = yield* single((address) => slowSelfTable(address), [])
+        const inFlight = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const driver = yield* driverFor(stub.uri("neo4j"))
+            const first = yield* Effect.fork(sessionRead(driver, []))
+            // the first ROUTE reached the stub, which answers it 500 ms later
+            expect(yield* eventually(Effect.map(count(stub, "ROUTE"), (n) => n === 1))).toBe(true)
+            const inFlight = yield* count(stub, "BEGIN")
+            yield* Effect.all([sessionRead(driver, []), sessionRead(driver, ["FB:other"])], { concurrency: "unbounded" })
+            yield* Fiber.join(first)
+            return inFlight
+          })
+        )
+        expect(inFlight).toBe(0)
+        // the session without bookmarks shared the first ROUTE; the one with FB:other sent its own
+        expect(yield* routeBookmarks(stub)).toEqual([[], ["FB:other"]])
+        expect(yield* count(stub, "BEGIN")).toBe(3)
+      })
+  )
+
+  it.scoped("each impersonated user's home database is resolved for that user: sequential calls send one ROUTE each, with its imp_user", () =>
+    Effect.gen(function* () {
+      const stub = yield* single((address) => selfTable(address, "neo4j"), [])
+      const users = [undefined, "ada", undefined, "ada", "bob"]
+      const steps = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(stub.uri("neo4j"))
+          const steps: Array<{ readonly routeUsers: ReadonlyArray<string | undefined>; readonly begins: number }> = []
+          for (const user of users) {
+            const { begins, routes } = yield* routesOf(
+              stub,
+              driver.executeQuery("RETURN 1", {}, { routing: "READ", impersonatedUser: user, bookmarkManager: null })
+            )
+            steps.push({ routeUsers: routes.map((m) => (m.fields[2] as { imp_user?: string }).imp_user), begins })
+          }
+          return steps
+        })
+      )
+      // each call: one ROUTE, for its own user, and its transaction
+      expect(steps).toEqual(users.map((user) => ({ routeUsers: [user], begins: 1 })))
+    }))
+
+  it.scopedLive("concurrent calls of different users do not share a ROUTE, nor wait for each other's; those of one user share one", () =>
+    Effect.gen(function* () {
+      const stub = yield* single((address) => slowSelfTable(address), [])
+      const users = [undefined, "ada", "bob", undefined, "ada", "bob"]
+      const { dbs, threeInFlight } = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const driver = yield* driverFor(stub.uri("neo4j"))
+          const calls = yield* Effect.fork(
+            Effect.all(
+              users.map((user) =>
+                Effect.map(
+                  driver.executeQuery("RETURN 1", {}, { routing: "READ", impersonatedUser: user, bookmarkManager: null }),
+                  dbOf
+                )
+              ),
+              { concurrency: "unbounded" }
+            )
+          )
+          // each ROUTE is answered 500 ms late: if one user's ROUTE waited for another's, a
+          // transaction would begin before the third ROUTE arrived
+          yield* eventually(Effect.map(count(stub, "ROUTE"), (n) => n >= 3))
+          const threeInFlight = yield* tally(stub)
+          return { dbs: yield* Fiber.join(calls), threeInFlight }
+        })
+      )
+      expect(dbs).toEqual(Array(6).fill("neo4j"))
+      // [ROUTEs, BEGINs] when the third ROUTE had arrived
+      expect(threeInFlight).toEqual([3, 0])
+      // one ROUTE per user, in whatever order they went out, and no more
+      expect((yield* routeUsers(stub)).map((u) => u ?? "").sort()).toEqual(["", "ada", "bob"])
+      expect(yield* count(stub, "BEGIN")).toBe(6)
     }))
 })
 

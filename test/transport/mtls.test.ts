@@ -132,12 +132,16 @@ describe("mutual TLS", () => {
 
       const [port] = yield* StubServer.freePorts(1)
       const address = `localhost:${port}`
+      const route = `C: ROUTE {"address": "${address}"} [] {}
+S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${address}"], "role": "ROUTE"}, {"addresses": ["${address}"], "role": "READ"}, {"addresses": ["${address}"], "role": "WRITE"}]}}`
       const routed = yield* mtlsStub({
         port,
-        script: `${AUTH_HEAD}C: ROUTE {"address": "${address}"} [] {}
-S: SUCCESS {"rt": {"ttl": 300, "db": "neo4j", "servers": [{"addresses": ["${address}"], "role": "ROUTE"}, {"addresses": ["${address}"], "role": "READ"}, {"addresses": ["${address}"], "role": "WRITE"}]}}
+        // verifyConnectivity and the query each resolve the home database (no home-database
+        // cache before Bolt 5.8 with server-side routing): two ROUTEs on the one connection
+        script: `${AUTH_HEAD}${route}
 C: RESET
 S: SUCCESS {}
+${route}
 ${QUERY.replace("C: BEGIN {}", 'C: BEGIN {"db": "neo4j"}')}
 C: GOODBYE
 `

@@ -52,7 +52,8 @@ export interface BoltAgent {
 
 /**
  * Notification filters (Bolt 5.2+). Left out entirely before 5.2: whether an unsupported filter
- * is an error is the connection's decision, not the encoder's.
+ * is an error is the connection's decision, not the encoder's (it is: see
+ * `connection/notificationFilter.ts`, which refuses one before anything is encoded).
  *
  * @since 0.1.0
  * @category models

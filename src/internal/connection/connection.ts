@@ -37,6 +37,7 @@ import { connect } from "../transport/socket.js"
 import type { ByteSocket, TlsOptions } from "../transport/socket.js"
 import * as BoltTrace from "./boltTrace.js"
 import { handshake } from "./handshake.js"
+import * as NotificationFilter from "./notificationFilter.js"
 
 /**
  * What a connection needs to open.
@@ -55,7 +56,8 @@ export interface ConnectionOptions {
    * as in the reference drivers (connectionTimeout covers the socket only).
    */
   readonly handshakeTimeout?: number | undefined
-  readonly auth: Auth.AuthToken
+  /** the token HELLO (before 5.1) or LOGON logs in with, and who is told of its security failures */
+  readonly auth: LoginAuth
   readonly userAgent: string
   readonly boltAgent: Msg.BoltAgent
   /** the routing context for `neo4j://`; undefined for `bolt://` */
@@ -65,6 +67,19 @@ export interface ConnectionOptions {
   readonly maxMessageSize?: number | undefined
   /** decode every Integer as bigint */
   readonly useBigInt?: boolean | undefined
+}
+
+/**
+ * A token to log in with, and whom to tell when the server fails a request of the connection with
+ * a security error (`Neo.ClientError.Security.*`): the driver's auth token manager, for a token it
+ * gave; nobody for a session's own token.
+ *
+ * @since 0.1.0
+ */
+export interface LoginAuth {
+  readonly token: Auth.AuthToken
+  /** true: handled, the error becomes retriable (`handledByAuthManager`) */
+  readonly onSecurityFailure?: ((token: Auth.AuthToken, code: string) => Effect.Effect<boolean>) | undefined
 }
 
 /**
@@ -135,6 +150,11 @@ export interface Connection {
   readonly reset: Effect.Effect<void, Neo4jError>
   /** The failure that put the server in FAILED, until a RESET. */
   readonly failure: () => Neo4jError | undefined
+  /**
+   * Whether the server ever failed a request with a security error (`Neo.ClientError.Security.*`):
+   * such a connection is closed when released, never reused, as the reference drivers do.
+   */
+  readonly securityFailed: () => boolean
   /** Whether the connection is broken for good (socket gone or protocol violated). */
   readonly isDefunct: () => boolean
   /** Whether requests are in flight. */
@@ -143,6 +163,18 @@ export interface Connection {
   readonly runCount: () => number
   /** Whether nothing was sent since HELLO (+LOGON): the connection was just opened. */
   readonly fresh: () => boolean
+  /** What the connection is logged in with (or will be, once a queued re-authentication is sent). */
+  readonly auth: () => LoginAuth
+  /**
+   * Queues LOGOFF and LOGON with `auth` (Bolt 5.1+), sent with the next request: no round trip of
+   * their own. A refused LOGON breaks the connection, and the request after it fails with the
+   * refusal (an `AuthenticationError`).
+   */
+  readonly reauth: (auth: LoginAuth) => Pending
+  /** The LOGON of a re-authentication queued and not answered yet, if any. */
+  readonly pendingLogon: () => Pending | undefined
+  /** The same login (an equal token) under a new lease: only whom its failures are told changes. */
+  readonly setAuth: (auth: LoginAuth) => void
   /**
    * Registers `f`, called once, synchronously, when the connection breaks (socket lost, read
    * timeout, protocol violation); never when the driver closes it.
@@ -252,6 +284,10 @@ const makeConnection = (
   let connectionId = ""
   /** who logs in where (set by `hello`), named in the AuthenticationError of a failed HELLO / LOGON */
   let login: LoginContext | undefined
+  let loginAuth: LoginAuth = options.auth
+  let securityFailed = false
+  /** a security failure not yet told to the token's manager (see `settleSecurity`) */
+  let security: { readonly error: Neo4jError; readonly entry: Pending; readonly auth: LoginAuth } | undefined
   let hints: Readonly<Record<string, unknown>> = {}
 
   if (negotiated.reply.length > 0) chunker.packer.writeBytes(negotiated.reply)
@@ -331,13 +367,16 @@ const makeConnection = (
         return answeredAll()
       case "Failure": {
         queue.shift()
-        const error = failureToError(
-          response.metadata,
-          caps,
-          head.name === "HELLO" || head.name === "LOGON" ? login : undefined
-        )
+        const logon = head.name === "HELLO" || head.name === "LOGON"
+        const error = failureToError(response.metadata, caps, logon ? login : undefined)
         failed ??= error
         head.outcome = { _tag: "Failure", error }
+        if (isSecurityError(error)) {
+          securityFailed = true
+          if (loginAuth.onSecurityFailure !== undefined) security ??= { error, entry: head, auth: loginAuth }
+        }
+        // a refused re-authentication: the connection is logged in as nobody, and is not reused
+        if (logon && sinceHello >= 0) return die(error)
         return answeredAll()
       }
     }
@@ -410,6 +449,7 @@ const makeConnection = (
   const readLoop = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> =>
     Effect.suspend(function loop(): Effect.Effect<Outcome | undefined, Neo4jError> {
       while (pending.outcome === undefined) {
+        if (security !== undefined) return settleSecurity(pending, ready)
         if (defunct) return Effect.fail(defunct)
         if (inboxPos >= inbox.length) {
           const bytes = socket.readNow()
@@ -425,10 +465,30 @@ const makeConnection = (
           continue
         }
         const err = dispatch(inbox[inboxPos++]!)
-        if (err) return Effect.fail(err)
+        if (err) return security !== undefined ? settleSecurity(pending, ready) : Effect.fail(err)
       }
-      return Effect.succeed(pending.outcome)
+      return security !== undefined ? settleSecurity(pending, ready) : Effect.succeed(pending.outcome)
     })
+
+  /**
+   * Tells the token's manager of the security failure just read, before anyone sees it: when it
+   * handled it, the error is replaced (wherever the connection keeps it) by the same error marked
+   * `handledByAuthManager`, which is retriable. Then the wait goes on as before.
+   */
+  const settleSecurity = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> => {
+    const { auth, entry, error } = security!
+    security = undefined
+    const code = (error as { code?: string }).code ?? ""
+    return Effect.flatMap(auth.onSecurityFailure!(auth.token, code), (handled) => {
+      if (handled) {
+        const marked = markHandled(error)
+        if (failed === error) failed = marked
+        if (defunct === error) defunct = marked
+        if (entry.outcome?._tag === "Failure" && entry.outcome.error === error) entry.outcome = { _tag: "Failure", error: marked }
+      }
+      return readLoop(pending, ready)
+    })
+  }
 
   const awaitOutcome = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> =>
     Effect.interruptible(
@@ -521,8 +581,12 @@ const makeConnection = (
 
   const hello = (opts: ConnectionOptions) =>
     Effect.gen(function* () {
-      const wire = Auth.toWire(opts.auth)
-      login = { scheme: opts.auth.scheme, principal: opts.auth.principal, address }
+      // the driver's filter on a server without filters (before 5.2): refused, nothing sent, the
+      // connection closed
+      const refused = NotificationFilter.unsupported(caps, address, opts.notifications, "the driver's notificationFilter", "HELLO")
+      if (refused !== undefined) return yield* Effect.fail(die(refused))
+      const wire = Auth.toWire(opts.auth.token)
+      login = { scheme: opts.auth.token.scheme, principal: opts.auth.token.principal, address }
       const helloPending = enqueue("HELLO", (c) =>
         Msg.hello(c, caps, {
           userAgent: opts.userAgent,
@@ -619,10 +683,22 @@ const makeConnection = (
     shutdown,
     background,
     failure: () => failed,
+    securityFailed: () => securityFailed,
     isDefunct: () => defunct !== undefined || socket.isClosed(),
     busy: () => queue.length > 0,
     runCount: () => runs,
     fresh: () => sinceHello === 0,
+    auth: () => loginAuth,
+    setAuth: (auth) => {
+      loginAuth = auth
+    },
+    reauth: (auth) => {
+      loginAuth = auth
+      login = { scheme: auth.token.scheme, principal: auth.token.principal, address }
+      enqueue("LOGOFF", (c) => Msg.logoff(c, caps))
+      return enqueue("LOGON", (c) => Msg.logon(c, caps, Auth.toWire(auth.token)))
+    },
+    pendingLogon: () => queue.find((p) => p.name === "LOGON"),
     onBreak: (f) => {
       if (defunct === undefined) onBreak.push(f)
     },
@@ -654,6 +730,19 @@ const makeConnection = (
  * also wrap in a Buffer; ~3 µs a write of the concurrent workload's CPU profile (bench/e2e).
  */
 const allocOutbound = (size: number): Uint8Array => Buffer.allocUnsafe(size)
+
+const isSecurityError = (e: Neo4jError): boolean => {
+  const code = (e as { code?: unknown }).code
+  return typeof code === "string" && code.startsWith("Neo.ClientError.Security.")
+}
+
+/** The same server error, marked as handled by the auth token manager (so retriable). */
+const markHandled = (e: Neo4jError): Neo4jError => {
+  const Ctor = e.constructor as new (fields: Record<string, unknown>) => Neo4jError
+  // `message` and `cause` are not own enumerable fields of a Data.TaggedError: copied by name
+  const cause = (e as { cause?: unknown }).cause
+  return new Ctor({ ...e, message: e.message, ...(cause !== undefined ? { cause } : {}), handledByAuthManager: true })
+}
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

@@ -11,9 +11,12 @@
  *   server does; the connection keeps its slot until it is idle again (RESET answered) or closed
  *   (RESET failed or unanswered)
  * - past its lifetime, or the pool is closed: closed
- * - its server ended an authorization (`AuthorizationExpired`): this connection and every other
- *   one of the pool opened before are closed (idle ones at once, leased ones on release), so
- *   that the retry runs on a fresh connection, as the reference drivers do
+ * - the server failed one of its requests with a security error (`Neo.ClientError.Security.*`):
+ *   closed, as the reference drivers do
+ * - its server ended an authorization (`AuthorizationExpired`): every other connection of the
+ *   pool logged in before logs in again before its next use (Bolt 5.1+: LOGOFF and LOGON with the
+ *   current token, see `authorize`), or is closed before 5.1 (idle ones at once, leased ones on
+ *   release), so that the retry runs on a freshly authenticated connection
  * - otherwise: back to the idle list
  *
  * Time is read from Effect's `Clock` (its synchronous form, once per lease), so that tests can
@@ -23,9 +26,11 @@
  * router supply their own.
  */
 import { Cause, Duration, Effect, Exit, Fiber, Option, Scope } from "effect"
-import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError } from "../../Neo4jError.js"
+import * as Auth from "../../Auth.js"
+import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError, UnsupportedFeatureError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
-import type { Connection } from "../connection/connection.js"
+import type { Connection, LoginAuth } from "../connection/connection.js"
+import { format } from "../bolt/version.js"
 import * as Metrics from "../metrics.js"
 
 /**
@@ -40,16 +45,47 @@ export interface PoolOptions {
   readonly maxLifetime: Duration.Duration
   /** idle time after which a connection is checked with RESET before use; undefined = never */
   readonly livenessCheckTimeout: Duration.Duration | undefined
-  /** opens one connection in the given scope */
-  readonly connect: Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /** opens one connection in the given scope, logged in with `auth` */
+  readonly connect: (auth: LoginAuth) => Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /** who a lease logs in as when it names nobody (the driver's auth) */
+  readonly auth: AuthSource
+}
+
+/**
+ * Who a lease logs in as: asked once for each connection the lease takes (from the idle list or
+ * opened), as the reference drivers ask their auth token manager. A pooled connection logged in
+ * with another token is re-authenticated (Bolt 5.1+), or replaced (before 5.1).
+ *
+ * @since 0.1.0
+ */
+export interface AuthSource {
+  /** the token for the connection about to be used */
+  readonly login: Effect.Effect<LoginAuth, Neo4jError>
+  /** the token when it never changes (a plain AuthToken): leases then compare by identity, with no Effect */
+  readonly fixed?: LoginAuth | undefined
+  /** a session's or query's own token: refused before Bolt 5.1, which cannot switch users */
+  readonly session: boolean
+}
+
+/**
+ * The source of a token that never changes (and whose failures nobody handles).
+ *
+ * @since 0.1.0
+ */
+export const fixedAuth = (token: Auth.AuthToken, session: boolean): AuthSource => {
+  const fixed: LoginAuth = { token }
+  return { login: Effect.succeed(fixed), fixed, session }
 }
 
 interface Entry {
   readonly connection: Connection
   readonly scope: Scope.CloseableScope
   readonly createdAt: number
-  /** the pool's generation when it opened: older ones are closed (AuthorizationExpired) */
-  readonly generation: number
+  /**
+   * the pool's generation when it opened or last logged in: an older one logs in again before use
+   * (Bolt 5.1+) or is closed (AuthorizationExpired)
+   */
+  generation: number
   lastUsed: number
   /** its close was counted (`neo4j.client.connection.closed`) */
   closed: boolean
@@ -62,10 +98,13 @@ interface Entry {
  */
 export interface Pool {
   readonly address: string
-  /** A connection leased for the current scope; released by the rules above when it closes. */
-  readonly acquire: Effect.Effect<Connection, Neo4jError, Scope.Scope>
+  /**
+   * A connection leased for the current scope, logged in as `auth` (the pool's by default);
+   * released by the rules above when it closes.
+   */
+  readonly acquire: (auth?: AuthSource) => Effect.Effect<Connection, Neo4jError, Scope.Scope>
   /** The same, for the scope given (no Scope in the context: cheaper on the hot path). */
-  readonly acquireIn: (scope: Scope.Scope) => Effect.Effect<Connection, Neo4jError>
+  readonly acquireIn: (scope: Scope.Scope, auth?: AuthSource) => Effect.Effect<Connection, Neo4jError>
   /** Connections leased right now. */
   readonly inUse: () => number
   /** Connections idle in the pool right now. */
@@ -214,8 +253,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         return Scope.close(e.scope, Exit.void)
       })
 
-    /** past its lifetime, or opened before the server ended an authorization */
-    const expired = (e: Entry, now: number) => (lifetime > 0 && now - e.createdAt >= lifetime) || e.generation < generation
+    /**
+     * past its lifetime, or logged in before the server ended an authorization and unable to log
+     * in again (before Bolt 5.1; later ones log in again before use, see `authorize`)
+     */
+    const expired = (e: Entry, now: number) =>
+      (lifetime > 0 && now - e.createdAt >= lifetime) || (e.generation < generation && !e.connection.caps.logon)
 
     const discard = (e: Entry) =>
       Effect.suspend(() => {
@@ -225,12 +268,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       })
 
     // the connection's scope is closed on failure and on interruption (an acquisition timeout)
-    const openEntry = Effect.uninterruptibleMask((restore) =>
+    const openEntry = (auth: LoginAuth) => Effect.uninterruptibleMask((restore) =>
       Effect.gen(function* () {
         const scope = yield* Scope.make()
         const startedAt = performance.now()
         metrics.creating(1)
-        const exit = yield* Effect.exit(restore(Scope.extend(options.connect, scope)))
+        const exit = yield* Effect.exit(restore(Scope.extend(options.connect(auth), scope)))
         metrics.creating(-1)
         if (Exit.isFailure(exit)) {
           // its error.type: the error's tag; Interrupted when cut off (an acquisition timeout, say)
@@ -248,33 +291,88 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       })
     )
 
-    /** An idle entry that is fit for use, or a new one. */
-    const obtain: Effect.Effect<Entry, Neo4jError> = Effect.suspend(() => obtainOrWait(true))
-    const obtainOrWait = (mayWait: boolean): Effect.Effect<Entry, Neo4jError> => Effect.suspend(() => {
+    /** An idle entry that is fit for use and logged in as `src` says, or a new one. */
+    const obtain = (src: AuthSource): Effect.Effect<Entry, Neo4jError> => Effect.suspend(() => obtainOrWait(src, true))
+    const obtainOrWait = (src: AuthSource, mayWait: boolean): Effect.Effect<Entry, Neo4jError> => Effect.suspend(() => {
       if (closed) return Effect.fail(closedError())
       const e = idle.pop()
       if (e !== undefined) report()
       if (e === undefined) {
         // one waiter per connection about to come back, each for a short grace at most: a slow
         // clean-up never holds up new work for long (a connection is opened instead)
-        if (!mayWait || cleanWaiters.length >= soonIdle()) return openEntry
-        return Effect.zipRight(Effect.ignore(Effect.timeout(awaitCleaned, CLEANED_GRACE)), obtainOrWait(false))
+        if (!mayWait || cleanWaiters.length >= soonIdle()) return openFor(src)
+        return Effect.zipRight(Effect.ignore(Effect.timeout(awaitCleaned, CLEANED_GRACE)), obtainOrWait(src, false))
       }
       const t = now()
-      if (e.connection.isDefunct() || expired(e, t)) return Effect.zipRight(discard(e), obtain)
+      if (e.connection.isDefunct() || expired(e, t)) return Effect.zipRight(discard(e), obtain(src))
+      // the liveness RESET goes before any re-authentication (it must not interfere with LOGON)
       if (liveness !== undefined && t - e.lastUsed >= liveness) {
         return e.connection.reset.pipe(
-          Effect.as(e),
-          Effect.catchAll(() => Effect.zipRight(discard(e), obtain))
+          Effect.matchEffect({
+            onFailure: () => Effect.zipRight(discard(e), obtain(src)),
+            onSuccess: () => authorize(e, src)
+          })
         )
       }
-      return Effect.succeed(e)
+      return authorize(e, src)
     })
 
-    /** Closes the idle connections opened before the server ended an authorization. */
+    /** A new connection, logged in with the token `src` gives now. */
+    const openFor = (src: AuthSource): Effect.Effect<Entry, Neo4jError> =>
+      Effect.flatMap(src.login, (auth) =>
+        Effect.flatMap(openEntry(auth), (e) => (src.session && !e.connection.caps.logon ? refuse(e) : Effect.succeed(e)))
+      )
+
+    /**
+     * An idle connection made ready for `src`: as it is when logged in with an equal token (and not
+     * since an authorization ended); logged in again (LOGOFF and LOGON, sent with the lease's first
+     * request) on Bolt 5.1+; replaced before 5.1. A session's own token before 5.1 is refused.
+     */
+    const authorize = (e: Entry, src: AuthSource): Effect.Effect<Entry, Neo4jError> => {
+      const c = e.connection
+      if (src.session && !c.caps.logon) return refuse(e)
+      if (src.fixed !== undefined) return loginAs(e, src, src.fixed)
+      return Effect.flatMap(src.login, (auth) => loginAs(e, src, auth))
+    }
+    const loginAs = (e: Entry, src: AuthSource, auth: LoginAuth): Effect.Effect<Entry, Neo4jError> => {
+      const c = e.connection
+      const current = c.auth()
+      if (e.generation === generation && (current === auth || Auth.equals(current.token, auth.token))) {
+        // the same login; whoever is told of its failures is the new lease's
+        if (current !== auth) c.setAuth(auth)
+        return Effect.succeed(e)
+      }
+      if (!c.caps.logon) return Effect.zipRight(discard(e), obtain(src))
+      c.reauth(auth)
+      e.generation = generation
+      return Effect.succeed(e)
+    }
+
+    /** A session's own token on a server that cannot switch users: the connection goes back idle. */
+    const refuse = (e: Entry): Effect.Effect<never, Neo4jError> => {
+      e.lastUsed = now()
+      idle.push(e)
+      report()
+      return Effect.fail(
+        new UnsupportedFeatureError({
+          feature: "session auth",
+          message: `the server at ${options.address} speaks Bolt ${format(e.connection.version)}, which cannot switch users: a session's or query's own auth needs Bolt 5.1+ (Neo4j 5.5+); make a driver with that auth instead`
+        })
+      )
+    }
+
+    /**
+     * The server ended an authorization: every connection logged in before is logged in again
+     * before its next use (Bolt 5.1+), or closed (before 5.1: idle ones at once, leased ones when
+     * they come back).
+     */
     const invalidate = () => {
       generation++
-      const stale = idle.splice(0)
+      const stale: Array<Entry> = []
+      for (let i = idle.length - 1; i >= 0; i--) {
+        if (!idle[i]!.connection.caps.logon) stale.push(...idle.splice(i, 1))
+      }
+      if (stale.length > 0) report()
       return Effect.forEach(stale, discard, { discard: true })
     }
 
@@ -289,7 +387,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         leased--
         const c = e.connection
         const revoked = authorizationExpired(exit, c) ? invalidate() : Effect.void
-        if (closed || c.isDefunct() || expired(e, now())) {
+        if (closed || c.isDefunct() || c.securityFailed() || expired(e, now())) {
           return Effect.ensuring(Effect.zipRight(revoked, discard(e)), Effect.sync(() => {
             releaseSlot()
             cleaned()
@@ -346,13 +444,23 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         permanent: true
       })
 
-    /** Takes a slot and the last idle connection when both are there and it needs no check. */
-    const readyIdle = (): Entry | undefined => {
-      if (held >= options.maxSize || waiting.length > 0) return undefined
+    /**
+     * Takes a slot and the last idle connection when both are there and it needs no check: no
+     * liveness check due, and logged in with `src`'s fixed token itself.
+     */
+    const readyIdle = (src: AuthSource): Entry | undefined => {
+      if (held >= options.maxSize || waiting.length > 0 || src.fixed === undefined) return undefined
       const e = idle[idle.length - 1]
       if (e === undefined) return undefined
       const t = now()
-      if (e.connection.isDefunct() || expired(e, t) || (liveness !== undefined && t - e.lastUsed >= liveness)) {
+      if (
+        e.connection.isDefunct() ||
+        expired(e, t) ||
+        (liveness !== undefined && t - e.lastUsed >= liveness) ||
+        e.connection.auth() !== src.fixed ||
+        e.generation !== generation ||
+        (src.session && !e.connection.caps.logon)
+      ) {
         return undefined
       }
       held++
@@ -376,6 +484,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
               !c.isDefunct() &&
               !c.busy() &&
               c.failure() === undefined &&
+              !c.securityFailed() &&
               !expired(entry, t)
             ) {
               leased--
@@ -393,12 +502,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       )
     }
 
-    const acquireIn = (scope: Scope.Scope): Effect.Effect<Connection, Neo4jError> =>
+    const acquireIn = (scope: Scope.Scope, src: AuthSource = options.auth): Effect.Effect<Connection, Neo4jError> =>
       Effect.uninterruptibleMask((restore) => {
         if (closed) return Effect.fail(closedError())
         // a free slot and an idle connection fit for use (no liveness RESET due): taken at once;
         // otherwise the timeout covers waiting for a slot and opening (or checking) a connection
-        const ready = readyIdle()
+        const ready = readyIdle(src)
         if (ready !== undefined) {
           metrics.waitTime(0)
           return lease(ready, scope)
@@ -407,7 +516,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         metrics.pending(1)
         return Effect.gen(function* () {
           yield* restore(takeSlot)
-          const exit = yield* Effect.exit(restore(obtain))
+          const exit = yield* Effect.exit(restore(obtain(src)))
           if (Exit.isFailure(exit)) {
             releaseSlot()
             return yield* Effect.failCause(exit.cause)
@@ -433,7 +542,8 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
         )
       })
 
-    const acquire: Effect.Effect<Connection, Neo4jError, Scope.Scope> = Effect.flatMap(Effect.scope, acquireIn)
+    const acquire = (src?: AuthSource): Effect.Effect<Connection, Neo4jError, Scope.Scope> =>
+      Effect.flatMap(Effect.scope, (scope) => acquireIn(scope, src))
 
     const closeAll = Effect.suspend(() => {
       closed = true

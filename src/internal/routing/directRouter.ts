@@ -12,9 +12,9 @@ import type { Router } from "./router.js"
  * @since 0.1.0
  */
 export const make = (pool: Pool): Router => ({
-  acquire: (request) => Effect.map(pool.acquire, (connection) => ({ connection, database: request.database })),
+  acquire: (request) => Effect.map(pool.acquire(request.auth), (connection) => ({ connection, database: request.database })),
   acquireIn: (request, scope) =>
-    Effect.map(pool.acquireIn(scope), (connection) => ({ connection, database: request.database })),
+    Effect.map(pool.acquireIn(scope, request.auth), (connection) => ({ connection, database: request.database })),
   close: pool.close,
   metrics: () => [{ address: pool.address, inUse: pool.inUse(), idle: pool.idle() }],
   routingTable: () => undefined,

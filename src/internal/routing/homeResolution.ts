@@ -3,9 +3,10 @@
  * held under (`db:<name>` when the server named the database, `home:<user>` when it did not)
  * and until when that answer holds (the table's TTL). Pure data.
  *
- * A request may reuse it while it holds, unless the request carries a bookmark that ROUTE did
- * not: the bookmark may come after a change of the user's home database (the reference drivers
- * resolve the home database again for such a session, and TestKit checks it).
+ * A request that arrived while the ROUTE was in flight may reuse it while it holds, unless the
+ * request carries a bookmark that ROUTE did not: the bookmark may come after a change of the
+ * user's home database (the reference drivers resolve the home database again for such a
+ * session, and TestKit checks it). Later requests resolve again (see the router's `homeTable`).
  */
 
 /**
@@ -20,6 +21,8 @@ export interface HomeResolution {
   readonly expiresAt: number
   /** the bookmarks the ROUTE carried */
   readonly bookmarks: ReadonlySet<string>
+  /** its number among the router's resolutions: a request reuses only one made while it waited */
+  readonly seq: number
 }
 
 /**
@@ -27,10 +30,11 @@ export interface HomeResolution {
  *
  * @since 0.1.0
  */
-export const make = (key: string, expiresAt: number, bookmarks: ReadonlyArray<string>): HomeResolution => ({
+export const make = (key: string, expiresAt: number, bookmarks: ReadonlyArray<string>, seq: number): HomeResolution => ({
   key,
   expiresAt,
-  bookmarks: new Set(bookmarks)
+  bookmarks: new Set(bookmarks),
+  seq
 })
 
 /**

@@ -7,6 +7,7 @@ import { Scope } from "effect"
 import type { Effect } from "effect"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Connection } from "../connection/connection.js"
+import type { AuthSource } from "../pool/pool.js"
 
 /**
  * READ goes to readers, WRITE to writers.
@@ -36,6 +37,8 @@ export interface LeaseRequest {
    * the reference drivers answer with a ROUTE for the home database every time.
    */
   readonly freshHome?: boolean | undefined
+  /** who the connection logs in as: a session's or query's own token; the driver's auth when absent */
+  readonly auth?: AuthSource | undefined
 }
 
 /**

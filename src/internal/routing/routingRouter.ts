@@ -1,8 +1,9 @@
 /**
  * The router for `neo4j://`: routing tables per database fetched with ROUTE, refreshed when
  * stale (TTL passed, or no member for the role needed), one refresh at a time per table (work
- * for other databases does not wait); the home database resolved once per user and reused for
- * its TTL; one pool per address; the least busy member wins (round robin on ties); failed
+ * for other databases does not wait); the home database resolved per request as the reference
+ * drivers do (one ROUTE shared by the requests of a user that arrive while it is in flight), or
+ * read from the 5.8 home-database cache with server-side routing; one pool per address; the least busy member wins (round robin on ties); failed
  * members are forgotten and the work goes elsewhere; discovery failures name every router tried
  * (and a failing resolver) and what it answered, or, when every router failed the same way for
  * a reason about the router rather than its availability (HTTP on the Bolt port, a TLS failure),
@@ -63,6 +64,9 @@ const isFatalDiscoveryError = (e: Neo4jError): boolean =>
   e._tag === "TokenExpiredError" ||
   e._tag === "InvalidConfigError" ||
   e._tag === "InvalidParameterError" ||
+  // the driver's notification filter on a server below Bolt 5.2 (refused at HELLO), as the
+  // reference drivers' configuration errors end the discovery
+  e._tag === "UnsupportedFeatureError" ||
   (e._tag === "ClientError" && (FATAL_CODES.has(e.code ?? "") || (e.code ?? "").startsWith("Neo.ClientError.Security.")))
 
 const PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
@@ -174,8 +178,19 @@ const failuresOf = (cause: Cause.Cause<unknown>): ReadonlyArray<unknown> => {
   return out
 }
 
-const dbKey = (database: string | undefined, impersonatedUser: string | undefined): string =>
-  database !== undefined ? `db:${database}` : `home:${impersonatedUser ?? ""}`
+/** A table's key: the database's name, or the home database of a user (see `homeUser`). */
+const dbKey = (database: string | undefined, user: string | undefined): string =>
+  database !== undefined ? `db:${database}` : `home:${user ?? ""}`
+
+/**
+ * Whose home database a request resolves: the impersonated user, and the session's own login
+ * when it has one (another user, maybe another home database).
+ */
+const homeUser = (request: LeaseRequest): string => {
+  const own = request.auth?.session === true ? request.auth.fixed?.token : undefined
+  const as = own === undefined ? "" : `\u0000${own.scheme}:${own.principal ?? ""}`
+  return (request.impersonatedUser ?? "") + as
+}
 
 interface Entry {
   table: RoutingTable
@@ -250,7 +265,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
       Effect.scoped(
         Effect.gen(function* () {
           const pool = yield* poolFor(address)
-          const conn = yield* pool.acquire
+          const conn = yield* pool.acquire(request.auth)
           noteConnection(conn, address)
           const rt = yield* fetchRoutingTable(conn, address, {
             routing: options.routingContext,
@@ -412,41 +427,45 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
      */
     const resolveHome = (request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
       Effect.gen(function* () {
-        const user = request.impersonatedUser ?? ""
+        const user = homeUser(request)
         const table = yield* discover(request, bookmarks, knownRouters())
-        const key = table.database === undefined ? dbKey(undefined, request.impersonatedUser) : dbKey(table.database, undefined)
+        const key = table.database === undefined ? dbKey(undefined, user) : dbKey(table.database, undefined)
         yield* store(key, table)
-        homes.set(user, Home.make(key, table.expiresAt, bookmarks))
+        homes.set(user, Home.make(key, table.expiresAt, bookmarks, ++resolutions))
         if (table.database !== undefined && ssrEverywhere()) homeCache.set(user, table.database)
         return { table, key }
       })
 
-    /** each user's home database resolution (impersonated user; the driver's auth is "") */
+    /** each user's last home database resolution (see `homeUser`; the driver's own user is "") */
     const homes = new Map<string, HomeResolution>()
+    /** resolutions made so far: numbers each one */
+    let resolutions = 0
 
-    /** The table of the user's home database while its resolution holds for these bookmarks. */
-    const heldHome = (request: LeaseRequest, bookmarks: ReadonlyArray<string>) =>
+    /**
+     * The table of the user's home database when a resolution made after `since` (one this
+     * request waited for) holds for these bookmarks.
+     */
+    const heldHome = (request: LeaseRequest, bookmarks: ReadonlyArray<string>, since: number) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        const h = request.freshHome === true ? undefined : homes.get(request.impersonatedUser ?? "")
-        if (h === undefined || !Home.holdsFor(h, bookmarks, now)) return undefined
+        const h = request.freshHome === true ? undefined : homes.get(homeUser(request))
+        if (h === undefined || h.seq <= since || !Home.holdsFor(h, bookmarks, now)) return undefined
         const table = freshTable(h.key, request.accessMode, now)
         return table === undefined ? undefined : { table, key: h.key }
       })
 
     /**
-     * The home database's table: the held resolution (as a named database's table is held, for
-     * its TTL), or one ROUTE shared by every caller of the same user that arrives meanwhile.
+     * The home database's table: resolved with a ROUTE for each request, as the reference drivers
+     * do without server-side routing (the user's home database may change at any time, and a query
+     * sent with a stale name would run on the wrong database); but one ROUTE is shared by every
+     * request of the same user that arrives while it is in flight.
      */
     const homeTable = (request: LeaseRequest) =>
       Effect.flatMap(request.bookmarks, (bookmarks) => {
-        const held = heldHome(request, bookmarks)
-        return Effect.flatMap(held, (home) =>
-          home !== undefined
-            ? Effect.succeed(home)
-            : locks.withLock(dbKey(undefined, request.impersonatedUser))(
-                // another fiber of the same user may have resolved it while we waited
-                Effect.flatMap(held, (again) => (again !== undefined ? Effect.succeed(again) : resolveHome(request, bookmarks)))
-              )
+        const since = resolutions
+        return locks.withLock(dbKey(undefined, homeUser(request)))(
+          Effect.flatMap(heldHome(request, bookmarks, since), (held) =>
+            held !== undefined ? Effect.succeed(held) : resolveHome(request, bookmarks)
+          )
         )
       })
 
@@ -505,17 +524,20 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
         const failures: Array<string> = []
         for (const address of order(members)) {
           const pool = yield* poolFor(address)
-          const exit = yield* Effect.exit(pool.acquire)
+          const exit = yield* Effect.exit(pool.acquire(request.auth))
           if (Exit.isSuccess(exit)) {
             const connection = exit.value
             noteConnection(connection, address)
             // how the work ends tells us about the server; so does a connection that broke during
             // it, even when the work's exit does not say so (a result whose failure its reader
-            // already got is finished without raising it again)
+            // already got is finished without raising it again); but not one the server closed
+            // after refusing its login (a security failure): the server is well
             yield* Effect.addFinalizer((workExit) =>
               Effect.zipRight(
                 onWorkExit(key, address, workExit),
-                Effect.suspend(() => (connection.isDefunct() ? forgetServer(address) : Effect.void))
+                Effect.suspend(() =>
+                  connection.isDefunct() && !connection.securityFailed() ? forgetServer(address) : Effect.void
+                )
               )
             )
             const lease: Lease = onDatabase ? { connection, database, onDatabase } : { connection, database }
@@ -568,7 +590,7 @@ export const make = (options: RoutingOptions): Effect.Effect<Router, never, Scop
           const key = dbKey(request.database, undefined)
           return Effect.flatMap(tableFor(request, key), (table) => leaseOn(request, table, key, request.database))
         }
-        const user = request.impersonatedUser ?? ""
+        const user = homeUser(request)
         const cached = ssrEverywhere() ? homeCache.get(user) : undefined
         if (cached !== undefined) {
           // the 5.8 home-database cache: no ROUTE to resolve the name; the transaction goes out

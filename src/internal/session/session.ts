@@ -5,9 +5,11 @@
  */
 import { Cause, Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import type { Schedule } from "effect"
+import * as Auth from "../../Auth.js"
 import * as Bookmarks from "../../Bookmarks.js"
+import { notificationFilterProblems } from "../../DriverConfig.js"
 import { retrying } from "../../RetryPolicy.js"
-import { ServiceUnavailableError } from "../../Neo4jError.js"
+import { InvalidConfigError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
@@ -15,8 +17,10 @@ import * as Msg from "../bolt/messages.js"
 import type { TxExtra } from "../bolt/messages.js"
 import { CLEANUP_TIMEOUT_MS } from "../connection/connection.js"
 import type { Connection, Pending } from "../connection/connection.js"
+import * as NotificationFilter from "../connection/notificationFilter.js"
 import { run as runCursor } from "../connection/result.js"
 import * as Metrics from "../metrics.js"
+import { fixedAuth } from "../pool/pool.js"
 import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
 import * as ManagedResult from "./result.js"
@@ -94,15 +98,45 @@ const txExtra = (
   database: string | undefined,
   impersonatedUser: string | undefined,
   bookmarks: Bookmarks.Bookmarks,
-  config: TransactionConfig | undefined
+  config: TransactionConfig | undefined,
+  /** the session's (or query's) own filter, sent per transaction; the driver's goes in HELLO */
+  notifications: Msg.NotificationFilter | undefined
 ): TxExtra => ({
   bookmarks: bookmarks.length > 0 ? bookmarks : undefined,
   mode: mode === "READ" ? "r" : "w",
   db: database,
   impersonatedUser,
   txTimeout: txTimeoutMillis(config?.timeout),
-  txMetadata: config?.metadata
+  txMetadata: config?.metadata,
+  notifications
 })
+
+/**
+ * A session's or a query's notification filter, checked as the driver's is (`resolve`): the
+ * `InvalidConfigError` listing its problems (`what`: "session config", "query config"), if any.
+ *
+ * @since 0.1.0
+ */
+export const invalidNotificationFilter = (filter: unknown, what: string): InvalidConfigError | undefined => {
+  const problems = notificationFilterProblems(filter)
+  return problems.length === 0 ? undefined : new InvalidConfigError({ message: `Invalid ${what}: ${problems.join("; ")}` })
+}
+
+/**
+ * A session whose config is invalid (`driver.session` cannot fail): each operation fails with
+ * the error, before anything is leased or sent; its bookmarks are those it was given.
+ */
+const refusingSession = (error: InvalidConfigError, bookmarks: Bookmarks.Bookmarks): Session => ({
+  run: () => Effect.fail(error),
+  beginTransaction: () => Effect.fail(error),
+  executeRead: () => Effect.fail(error),
+  executeWrite: () => Effect.fail(error),
+  lastBookmarks: () => Effect.succeed(bookmarks)
+})
+
+/** The session's filter on a connection without filters (before Bolt 5.2): the BEGIN or RUN is refused. */
+const refuseFilter = (conn: Connection, filter: Msg.NotificationFilter | undefined, message: "BEGIN" | "RUN") =>
+  NotificationFilter.unsupported(conn.caps, conn.address, filter, "the session's (or query's) notificationFilter", message)
 
 /**
  * Opens a session in the current scope; the scope's close finishes its result and returns its
@@ -128,6 +162,18 @@ export const makeIn = (
   txFunctionApi: number = Msg.TelemetryApi.ManagedTransaction
 ): Effect.Effect<Session> =>
   Effect.suspend(() => {
+    const invalid = config.notificationFilter === undefined
+      ? undefined
+      : invalidNotificationFilter(config.notificationFilter, "session config")
+    if (invalid !== undefined) return Effect.succeed(refusingSession(invalid, config.bookmarks ?? []))
+    if (config.auth !== undefined && !Auth.isAuthToken(config.auth)) {
+      const error = new InvalidConfigError({
+        message: "Invalid session config: auth must be an AuthToken, for example Auth.basic(user, password)"
+      })
+      return Effect.succeed(refusingSession(error, config.bookmarks ?? []))
+    }
+    // the session's own login (user switching): its connections log in as that user
+    const auth = config.auth === undefined ? undefined : fixedAuth(config.auth, true)
     // pinned to the resolved name after the first home-database resolution, as the official drivers do
     let database = config.database ?? ctx.defaultDatabase
     const fetchSize = config.fetchSize ?? ctx.fetchSize
@@ -187,7 +233,7 @@ export const makeIn = (
     const lease = (mode: AccessMode, scope: Scope.Scope) =>
       acquireIn(
         ctx.router,
-        { accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks: bookmarksToSend },
+        { accessMode: mode, database, impersonatedUser: config.impersonatedUser, bookmarks: bookmarksToSend, auth },
         scope
       ).pipe(
         Effect.tap((l) =>
@@ -208,7 +254,9 @@ export const makeIn = (
       Effect.uninterruptibleMask((restore) => {
         const mode = config.defaultAccessMode ?? "WRITE"
         const start = (leaseScope: Scope.CloseableScope) =>
-          Effect.flatMap(lease(mode, leaseScope), (leased) => Effect.flatMap(bookmarksToSend, (sent) =>
+          Effect.flatMap(lease(mode, leaseScope), (leased) => {
+            const refused = refuseFilter(leased.connection, config.notificationFilter, "RUN")
+            return refused !== undefined ? Effect.fail(refused) : Effect.flatMap(bookmarksToSend, (sent) =>
             Effect.zipRight(annotateServer(leased.connection.address, leased.database), Effect.map(
               Effect.zipRight(
                 Effect.sync(() => sendTelemetry(ctx, leased.connection, { api: Msg.TelemetryApi.ImplicitTransaction, done: false })),
@@ -216,7 +264,7 @@ export const makeIn = (
                 query,
                 parameters,
                 fetchSize,
-                ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig)
+                ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig, config.notificationFilter)
                 }, undefined, Metrics.server(leased.connection.address).operation)
               ),
               (cursor) => {
@@ -233,7 +281,7 @@ export const makeIn = (
                 )
               }
             ))
-          ))
+          )})
         const begin = Effect.flatMap(Scope.make(), (leaseScope) =>
           Effect.flatMap(Effect.exit(restore(querySpan(start(leaseScope), query))), (exit) => {
             if (Exit.isFailure(exit)) return Effect.zipRight(Scope.close(leaseScope, exit), Effect.failCause(exit.cause))
@@ -261,10 +309,13 @@ export const makeIn = (
         Effect.flatMap(lease(mode, leaseScope), (leased) =>
           Effect.flatMap(bookmarksToSend, (sent) => {
             if (observer !== undefined) observer.leased(leased.connection.address, leased.database)
+            const refused = refuseFilter(leased.connection, config.notificationFilter, "BEGIN")
+            // nothing was sent: the connection goes back now, not when the caller's scope closes
+            if (refused !== undefined) return Effect.zipRight(Scope.close(leaseScope, Exit.fail(refused)), Effect.fail(refused))
             const sentTelemetry = sendTelemetry(ctx, leased.connection, telemetry)
             const tx = begin(
               leased.connection,
-              { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig) },
+              { fetchSize, ...txExtra(mode, leased.database, config.impersonatedUser, sent, txConfig, config.notificationFilter) },
               (meta) => reportDatabase(leased, meta)
             )
             // the lease's exit tells the router how the work ended (a former leader is forgotten):

@@ -48,6 +48,15 @@ S: SUCCESS {}
 ?: GOODBYE
 `
 
+/** A security FAILURE: no RESET follows, the connection is closed (never cleaned for reuse). */
+const securityFailureScript = (failure: string) => `${HEAD}
+C: RUN "RETURN 1" {} {}
+C: PULL {"n": 1000}
+S: FAILURE ${failure}
+   IGNORED
+?: GOODBYE
+`
+
 describe("authentication", () => {
   it.scopedLive("wrong password: AuthenticationError, not retried, the password nowhere in it", () =>
     Effect.gen(function* () {
@@ -247,15 +256,8 @@ S: SUCCESS {"fields": ["x"]}
 
   it.scopedLive("Neo.ClientError.Security.AuthorizationExpired: AuthorizationExpiredError, retriable", () =>
     Effect.gen(function* () {
-      // no RESET: a connection the server failed with a security error is closed, not cleaned for reuse
       const stub = yield* StubServer.make({
-        script: `${HEAD}
-C: RUN "RETURN 1" {} {}
-C: PULL {"n": 1000}
-S: FAILURE {"code": "Neo.ClientError.Security.AuthorizationExpired", "message": "LDAP authorization info expired."}
-   IGNORED
-?: GOODBYE
-`
+        script: securityFailureScript(`{"code": "Neo.ClientError.Security.AuthorizationExpired", "message": "LDAP authorization info expired."}`)
       })
       const error = yield* withDriver(stub.uri(), (driver) =>
         Effect.gen(function* () {
@@ -276,14 +278,7 @@ S: FAILURE {"code": "Neo.ClientError.Security.AuthorizationExpired", "message": 
   it.scopedLive("Neo.ClientError.Security.TokenExpired: TokenExpiredError, not retriable", () =>
     Effect.gen(function* () {
       const stub = yield* StubServer.make({
-        // no RESET: a connection the server failed with a security error is closed, not cleaned for reuse
-        script: `${HEAD}
-C: RUN "RETURN 1" {} {}
-C: PULL {"n": 1000}
-S: FAILURE {"code": "Neo.ClientError.Security.TokenExpired", "message": "Token expired."}
-   IGNORED
-?: GOODBYE
-`
+        script: securityFailureScript(`{"code": "Neo.ClientError.Security.TokenExpired", "message": "Token expired."}`)
       })
       const error = yield* withDriver(stub.uri(), (driver) =>
         Effect.gen(function* () {

@@ -284,7 +284,9 @@ export const make = (
           Effect.flatMap(
             router.acquire({ accessMode: "READ", database: "system", impersonatedUser: undefined, bookmarks: noBookmarks, auth: src }),
             ({ connection: c }) => {
-              const logon = c.pendingLogon() ?? (c.fresh() ? undefined : c.reauth(src.fixed!))
+              // a login the server checked just now (a connection opened for this call) is the answer;
+              // a pooled one logs in again, whatever it logged in with before
+              const logon = c.pendingLogon() ?? (c.fresh() && !c.reused() ? undefined : c.reauth(src.fixed!))
               if (logon === undefined) return Effect.succeed(true)
               return Effect.flatMap(c.await(logon), (outcome) =>
                 outcome._tag === "Success" ? Effect.succeed(true) : Effect.fail(outcome._tag === "Failure" ? outcome.error : c.failure()!)

@@ -180,3 +180,27 @@ export const failureToError = (
   caps?: Capabilities,
   login?: LoginContext
 ): ServerError => build(metadata, caps, 0, login)
+
+/**
+ * Whether a failure is of the server's security class (`Neo.ClientError.Security.*`): the auth
+ * token manager is told of it, and its connection is not reused.
+ *
+ * @since 0.1.0
+ */
+export const isSecurityError = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === "string" && code.startsWith("Neo.ClientError.Security.")
+}
+
+/**
+ * The same server error, marked as handled by the auth token manager (`handledByAuthManager`,
+ * which makes it retriable).
+ *
+ * @since 0.1.0
+ */
+export const markHandled = <E extends object>(e: E): E => {
+  const Ctor = e.constructor as new (fields: Record<string, unknown>) => E
+  // `message` and `cause` are not own enumerable fields of a Data.TaggedError: copied by name
+  const { cause, message } = e as { cause?: unknown; message?: unknown }
+  return new Ctor({ ...e, message, ...(cause !== undefined ? { cause } : {}), handledByAuthManager: true })
+}

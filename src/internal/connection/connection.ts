@@ -24,7 +24,7 @@ import {
 import type { Neo4jError } from "../../Neo4jError.js"
 import { Chunker } from "../bolt/chunker.js"
 import { Dechunker } from "../bolt/dechunker.js"
-import { failureToError, type LoginContext } from "../bolt/failure.js"
+import { failureToError, isSecurityError, markHandled, type LoginContext } from "../bolt/failure.js"
 import type { Negotiated } from "../bolt/handshake.js"
 import { makeDehydrator, makeHydrator, Unrepresentable } from "../bolt/hydration.js"
 import * as Msg from "../bolt/messages.js"
@@ -163,6 +163,10 @@ export interface Connection {
   readonly runCount: () => number
   /** Whether nothing was sent since HELLO (+LOGON): the connection was just opened. */
   readonly fresh: () => boolean
+  /** Whether an earlier lease gave it back to the pool (with `fresh`: opened for the current lease). */
+  readonly reused: () => boolean
+  /** Called by the pool when a lease gives the connection back (see `reused`). */
+  readonly released: () => void
   /** What the connection is logged in with (or will be, once a queued re-authentication is sent). */
   readonly auth: () => LoginAuth
   /**
@@ -286,6 +290,8 @@ const makeConnection = (
   let login: LoginContext | undefined
   let loginAuth: LoginAuth = options.auth
   let securityFailed = false
+  /** a lease gave it back to the pool once (see `reused`) */
+  let leasedBefore = false
   /** a security failure not yet told to the token's manager (see `settleSecurity`) */
   let security: { readonly error: Neo4jError; readonly entry: Pending; readonly auth: LoginAuth } | undefined
   let hints: Readonly<Record<string, unknown>> = {}
@@ -688,6 +694,10 @@ const makeConnection = (
     busy: () => queue.length > 0,
     runCount: () => runs,
     fresh: () => sinceHello === 0,
+    reused: () => leasedBefore,
+    released: () => {
+      leasedBefore = true
+    },
     auth: () => loginAuth,
     setAuth: (auth) => {
       loginAuth = auth
@@ -730,19 +740,6 @@ const makeConnection = (
  * also wrap in a Buffer; ~3 µs a write of the concurrent workload's CPU profile (bench/e2e).
  */
 const allocOutbound = (size: number): Uint8Array => Buffer.allocUnsafe(size)
-
-const isSecurityError = (e: Neo4jError): boolean => {
-  const code = (e as { code?: unknown }).code
-  return typeof code === "string" && code.startsWith("Neo.ClientError.Security.")
-}
-
-/** The same server error, marked as handled by the auth token manager (so retriable). */
-const markHandled = (e: Neo4jError): Neo4jError => {
-  const Ctor = e.constructor as new (fields: Record<string, unknown>) => Neo4jError
-  // `message` and `cause` are not own enumerable fields of a Data.TaggedError: copied by name
-  const cause = (e as { cause?: unknown }).cause
-  return new Ctor({ ...e, message: e.message, ...(cause !== undefined ? { cause } : {}), handledByAuthManager: true })
-}
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

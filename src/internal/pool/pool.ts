@@ -477,6 +477,7 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
           Effect.suspend(() => {
             // the usual case, a clean connection back to the idle list, in one synchronous step
             const c = entry.connection
+            c.released()
             const t = now()
             if (
               !closed &&

@@ -307,7 +307,8 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       if (e.connection.isDefunct() || expired(e, t)) return Effect.zipRight(discard(e), obtain(src))
       // the liveness RESET goes before any re-authentication (it must not interfere with LOGON)
       if (liveness !== undefined && t - e.lastUsed >= liveness) {
-        return e.connection.reset.pipe(
+        // cut off mid-RESET (the acquisition timed out): the connection is not fit to keep
+        return Effect.onInterrupt(e.connection.reset, () => discard(e)).pipe(
           Effect.matchEffect({
             onFailure: () => Effect.zipRight(discard(e), obtain(src)),
             onSuccess: () => authorize(e, src)
@@ -332,8 +333,19 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
       const c = e.connection
       if (src.session && !c.caps.logon) return refuse(e)
       if (src.fixed !== undefined) return loginAs(e, src, src.fixed)
-      return Effect.flatMap(src.login, (auth) => loginAs(e, src, auth))
+      // the token manager failed or was cut off: the connection goes back as it was
+      return Effect.flatMap(Effect.onError(src.login, () => putBack(e)), (auth) => loginAs(e, src, auth))
     }
+
+    /** An idle connection taken for a lease that did not happen: back to the idle list (closed when unfit). */
+    const putBack = (e: Entry): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (closed || e.connection.isDefunct()) return discard(e)
+        idle.push(e)
+        report()
+        cleaned()
+        return Effect.void
+      })
     const loginAs = (e: Entry, src: AuthSource, auth: LoginAuth): Effect.Effect<Entry, Neo4jError> => {
       const c = e.connection
       const current = c.auth()

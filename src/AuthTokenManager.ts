@@ -74,7 +74,8 @@ const proto = {
  * import { Effect, Redacted } from "effect"
  * import { Auth, AuthTokenManager, Neo4jDriver } from "effect-neo4j"
  *
- * declare const readPassword: Effect.Effect<Redacted.Redacted<string>, Error>
+ * // the current password, from a secret store (here a stand-in)
+ * const readPassword: Effect.Effect<Redacted.Redacted<string>, Error> = Effect.succeed(Redacted.make("password"))
  *
  * const manager = AuthTokenManager.make({
  *   getToken: Effect.map(readPassword, (password) => Auth.basic("app", password)),
@@ -228,7 +229,9 @@ export const basic = <E>(provider: Effect.Effect<AuthToken, E>): AuthTokenManage
  * import { Effect } from "effect"
  * import { Auth, AuthTokenManager, Neo4jDriver } from "effect-neo4j"
  *
- * declare const fetchAccessToken: Effect.Effect<{ readonly accessToken: string; readonly expiresInSeconds: number }, Error>
+ * // the SSO provider's token endpoint (here a stand-in)
+ * const fetchAccessToken: Effect.Effect<{ readonly accessToken: string; readonly expiresInSeconds: number }, Error> =
+ *   Effect.succeed({ accessToken: "eyJ...", expiresInSeconds: 3600 })
  *
  * const manager = AuthTokenManager.bearer(
  *   Effect.map(fetchAccessToken, (t) => ({ token: Auth.bearer(t.accessToken), expiresAt: Date.now() + t.expiresInSeconds * 1000 })),

@@ -42,6 +42,23 @@ export {
   Neo4jDriverLive
 } from "./Neo4jDriver.js"
 /**
+ * Queries built with the `cypher` tagged template: interpolated values become parameters,
+ * pieces compose, names go in through `Cypher.identifier`.
+ *
+ * @since 0.1.0
+ */
+export * as Cypher from "./Cypher.js"
+export {
+  /**
+   * The `cypher` tagged template (`Cypher.cypher`), at the package root for short queries:
+   * ``cypher`MATCH (p:Person {name: ${name}}) RETURN p` `` sends `name` as the parameter `$p0`.
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  cypher
+} from "./Cypher.js"
+/**
  * Configuration, defaults and Aura connection files.
  *
  * @since 0.1.0

@@ -24,6 +24,7 @@ import type { Config, ConfigError, FiberRef } from "effect"
 import type { Scope, Stream } from "effect"
 import type { AuthToken } from "./Auth.js"
 import type { AuthTokenManager } from "./AuthTokenManager.js"
+import type { Query } from "./Cypher.js"
 import * as DriverConfig from "./DriverConfig.js"
 import type { InvalidConfigError, Neo4jError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"
@@ -111,15 +112,26 @@ export interface Neo4jDriver {
    * ```
    */
   readonly verifyAuthentication: (auth?: AuthToken) => Effect.Effect<boolean, Neo4jError>
-  /** A query in a retried transaction function; all records read eagerly. */
+  /**
+   * A query in a retried transaction function; all records read eagerly. The query is a string
+   * or a `Cypher.Query` (whose parameters are merged with `parameters`: a name in both is an
+   * `InvalidParameterError`, before anything is sent).
+   *
+   * ```ts
+   * const { records } = yield* driver.executeQuery(cypher`MATCH (p:Person {name: ${name}}) RETURN p`)
+   * ```
+   */
   readonly executeQuery: (
-    query: string,
+    query: string | Query,
     parameters?: Readonly<Record<string, unknown>>,
     config?: QueryConfig
   ) => Effect.Effect<EagerResult, Neo4jError>
-  /** An auto-commit query as a record stream; PULL n goes out only as the consumer demands. */
+  /**
+   * An auto-commit query as a record stream; PULL n goes out only as the consumer demands. The
+   * query is a string or a `Cypher.Query`, as for `executeQuery`.
+   */
   readonly stream: (
-    query: string,
+    query: string | Query,
     parameters?: Readonly<Record<string, unknown>>,
     config?: QueryConfig
   ) => Stream.Stream<Neo4jRecord, Neo4jError>

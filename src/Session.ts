@@ -8,6 +8,7 @@
 import type { Effect, Schedule, Scope } from "effect"
 import type { AuthToken } from "./Auth.js"
 import type { BookmarkManager, Bookmarks } from "./Bookmarks.js"
+import type { Query } from "./Cypher.js"
 import type { NotificationFilter } from "./DriverConfig.js"
 import type { Neo4jError } from "./Neo4jError.js"
 import type { Result } from "./Result.js"
@@ -147,10 +148,12 @@ export type RetrySchedule = Schedule.Schedule<unknown, Neo4jError>
 export interface Session {
   /**
    * An auto-commit query. Its connection is held until the result is read (or the session's
-   * next call, or its close, finishes it).
+   * next call, or its close, finishes it). The query is a string or a `Cypher.Query` (whose
+   * parameters are merged with `parameters`: a name in both is an `InvalidParameterError`,
+   * before anything is sent).
    */
   readonly run: (
-    query: string,
+    query: string | Query,
     parameters?: Readonly<Record<string, unknown>>,
     config?: TransactionConfig
   ) => Effect.Effect<Result, Neo4jError>

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Duration, Effect } from "effect"
+import type { Query } from "./Cypher.js"
 import type { Neo4jError } from "./Neo4jError.js"
 import type { Result } from "./Result.js"
 
@@ -44,8 +45,12 @@ export interface TransactionConfig {
  * @category models
  */
 export interface ManagedTransaction {
-  /** Runs a query in the transaction; read its result inside the function. */
-  readonly run: (query: string, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
+  /**
+   * Runs a query in the transaction; read its result inside the function. The query is a string
+   * or a `Cypher.Query` (whose parameters are merged with `parameters`: a name in both is an
+   * `InvalidParameterError`, before anything is sent, and the transaction goes on).
+   */
+  readonly run: (query: string | Query, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
 }
 
 /**

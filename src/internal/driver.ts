@@ -10,6 +10,8 @@ import * as Bookmarks from "../Bookmarks.js"
 import type { NotificationFilter, ResolvedConfig } from "../DriverConfig.js"
 import { VERSION } from "../DriverConfig.js"
 import type { Neo4jDriver } from "../Neo4jDriver.js"
+import type { Query } from "../Cypher.js"
+import { InvalidParameterError } from "../Neo4jError.js"
 import type { InvalidConfigError, Neo4jError } from "../Neo4jError.js"
 import type { Neo4jRecord } from "../Record.js"
 import type { EagerResult } from "../Result.js"
@@ -22,6 +24,7 @@ import * as Pool from "./pool/pool.js"
 import * as DirectRouter from "./routing/directRouter.js"
 import type { Router } from "./routing/router.js"
 import * as RoutingRouter from "./routing/routingRouter.js"
+import { resolveQuery } from "./session/query.js"
 import * as SessionImpl from "./session/session.js"
 import * as TlsFiles from "./tlsFiles.js"
 import { formatAddress, parseAddress } from "./transport/address.js"
@@ -208,10 +211,15 @@ export const make = (
       q?.notificationFilter === undefined ? undefined : SessionImpl.invalidNotificationFilter(q.notificationFilter, "query config")
 
     const executeQuery = (
-      query: string,
+      query: string | Query,
       parameters: Readonly<Record<string, unknown>> = {},
       q?: QueryConfig
     ): Effect.Effect<EagerResult, Neo4jError> => {
+      if (typeof query !== "string") {
+        // refused before a session is made: nothing is leased, nothing is sent
+        const resolved = resolveQuery(query, parameters)
+        return resolved instanceof InvalidParameterError ? Effect.fail(resolved) : executeQuery(resolved.text, resolved.parameters, q)
+      }
       const invalid = invalidQuery(q)
       if (invalid !== undefined) return Effect.fail(invalid)
       // a session without a scope: it only runs a transaction function, which leaves nothing open,
@@ -233,11 +241,15 @@ export const make = (
     }
 
     const stream = (
-      query: string,
+      query: string | Query,
       parameters: Readonly<Record<string, unknown>> = {},
       q?: QueryConfig
-    ): Stream.Stream<Neo4jRecord, Neo4jError> =>
-      Stream.unwrapScoped(
+    ): Stream.Stream<Neo4jRecord, Neo4jError> => {
+      if (typeof query !== "string") {
+        const resolved = resolveQuery(query, parameters)
+        return resolved instanceof InvalidParameterError ? Stream.fail(resolved) : stream(resolved.text, resolved.parameters, q)
+      }
+      return Stream.unwrapScoped(
         Effect.gen(function* () {
           const invalid = invalidQuery(q)
           if (invalid !== undefined) return yield* invalid
@@ -246,6 +258,7 @@ export const make = (
           return result.records
         })
       )
+    }
 
     // as the reference: a connection taken from the pool is checked with a RESET (one just
     // opened was checked by its HELLO)

@@ -9,8 +9,10 @@ import * as Auth from "../../Auth.js"
 import * as Bookmarks from "../../Bookmarks.js"
 import { notificationFilterProblems } from "../../DriverConfig.js"
 import { retrying } from "../../RetryPolicy.js"
-import { InvalidConfigError, ServiceUnavailableError } from "../../Neo4jError.js"
+import type { Query } from "../../Cypher.js"
+import { InvalidConfigError, InvalidParameterError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
+import type { Result } from "../../Result.js"
 import type { Session, SessionConfig, TransactionFunctionConfig } from "../../Session.js"
 import type { ManagedTransaction, Transaction, TransactionConfig } from "../../Transaction.js"
 import * as Msg from "../bolt/messages.js"
@@ -23,6 +25,7 @@ import * as Metrics from "../metrics.js"
 import { fixedAuth } from "../pool/pool.js"
 import { acquireIn } from "../routing/router.js"
 import type { AccessMode, Lease, Router } from "../routing/router.js"
+import { resolveQuery } from "./query.js"
 import * as ManagedResult from "./result.js"
 import { annotateServer, querySpan, transactionFunctionSpans, transactionSpan } from "./span.js"
 import type { TransactionObserver } from "./span.js"
@@ -250,8 +253,17 @@ export const makeIn = (
 
     // combinators rather than Effect.gen on this per-query path: a generator costs an iterator
     // step and its allocations per `yield*` (bench/e2e allocation profile)
-    const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}, txConfig?: TransactionConfig) =>
-      Effect.uninterruptibleMask((restore) => {
+    const run = (
+      query: string | Query,
+      parameters: Readonly<Record<string, unknown>> = {},
+      txConfig?: TransactionConfig
+    ): Effect.Effect<Result, Neo4jError> => {
+      if (typeof query !== "string") {
+        // refused before anything is leased or sent
+        const resolved = resolveQuery(query, parameters)
+        return resolved instanceof InvalidParameterError ? Effect.fail(resolved) : run(resolved.text, resolved.parameters, txConfig)
+      }
+      return Effect.uninterruptibleMask((restore) => {
         const mode = config.defaultAccessMode ?? "WRITE"
         const start = (leaseScope: Scope.CloseableScope) =>
           Effect.flatMap(lease(mode, leaseScope), (leased) => {
@@ -291,6 +303,7 @@ export const makeIn = (
         )
         return current === undefined ? begin : Effect.zipRight(restore(bufferCurrent), begin)
       })
+    }
 
     /** A transaction in `scope`: rolled back on its close unless committed. `observer`: its span, if traced. */
     const transactionIn = (

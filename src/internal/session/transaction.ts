@@ -8,13 +8,15 @@
  * `failedWith`).
  */
 import { Effect, Option } from "effect"
-import { IncompleteCommitError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
+import type { Query } from "../../Cypher.js"
+import { IncompleteCommitError, InvalidParameterError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Result } from "../../Result.js"
 import * as Msg from "../bolt/messages.js"
 import type { Connection, Outcome, Pending } from "../connection/connection.js"
 import { run as runCursor } from "../connection/result.js"
 import * as Metrics from "../metrics.js"
+import { resolveQuery } from "./query.js"
 import * as ManagedResult from "./result.js"
 import { querySpan } from "./span.js"
 
@@ -33,7 +35,7 @@ export interface BeginRequest extends Msg.TxExtra {
  * @since 0.1.0
  */
 export interface ExplicitTransaction {
-  readonly run: (query: string, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
+  readonly run: (query: string | Query, parameters?: Readonly<Record<string, unknown>>) => Effect.Effect<Result, Neo4jError>
   /** Commits; returns the bookmark the server gave (if any). */
   readonly commit: Effect.Effect<string | undefined, Neo4jError>
   readonly rollback: Effect.Effect<void, Neo4jError>
@@ -120,8 +122,13 @@ export const begin = (
     })
   })
 
-  const run = (query: string, parameters: Readonly<Record<string, unknown>> = {}) =>
-    querySpan(Effect.suspend(() => {
+  const run = (query: string | Query, parameters: Readonly<Record<string, unknown>> = {}): Effect.Effect<Result, Neo4jError> => {
+    if (typeof query !== "string") {
+      // refused before anything is sent: the transaction goes on
+      const resolved = resolveQuery(query, parameters)
+      return resolved instanceof InvalidParameterError ? Effect.fail(resolved) : run(resolved.text, resolved.parameters)
+    }
+    return querySpan(Effect.suspend(() => {
       if (!open) return Effect.fail(closedError())
       // BEGIN, RUN and PULL go out in one write: the cursor's await flushes all of them
       const cursor = runCursor(conn, { query, parameters, fetchSize: request.fetchSize }, awaitBegin, Metrics.server(conn.address).operation)
@@ -197,6 +204,7 @@ export const begin = (
         })
       )
     ), query, conn.address, request.db)
+  }
 
   /** Finishes open results (their summaries stay readable), then closes them to further reads. */
   const settleResults = Effect.suspend(() =>

@@ -59,6 +59,13 @@ export {
   cypher
 } from "./Cypher.js"
 /**
+ * Queries typed by Schemas (`findAll`, `findOne`, `single`, `void`, `stream`): the request
+ * encoded into parameters, each record decoded into a row.
+ *
+ * @since 0.1.0
+ */
+export * as QuerySchema from "./QuerySchema.js"
+/**
  * Configuration, defaults and Aura connection files.
  *
  * @since 0.1.0

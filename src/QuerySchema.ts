@@ -464,13 +464,17 @@ export {
    * ```ts
    * import { Effect, Schema } from "effect"
    * import { cypher, QuerySchema } from "effect-neo4j"
+   * import type { Transaction } from "effect-neo4j"
    *
    * const rename = QuerySchema.void({
    *   Request: Schema.Struct({ from: Schema.String, to: Schema.String }),
    *   execute: (req) => cypher`MATCH (p:Person {name: ${req.from}}) SET p.name = ${req.to}`
    * })
    *
-   * const program: Effect.Effect<void, unknown, unknown> = rename({ from: "Ada", to: "Ada Lovelace" })
+   * // Effect<void, QueryParametersError | Neo4jError, Neo4jDriver>
+   * const renamed = rename({ from: "Ada", to: "Ada Lovelace" })
+   * const inOneTransaction = (tx: Transaction.ManagedTransaction) =>
+   *   Effect.all([rename.in(tx)({ from: "Ada", to: "Ada L." }), rename.in(tx)({ from: "Grace", to: "Grace H." })])
    * ```
    *
    * @since 0.1.0

@@ -66,6 +66,13 @@ export {
  */
 export * as QuerySchema from "./QuerySchema.js"
 /**
+ * Schemas for Neo4j's values, for `QuerySchema`: `Integer` (a safe integer as a number) and
+ * `BigInteger` (any Integer as a bigint).
+ *
+ * @since 0.1.0
+ */
+export * as Neo4jSchema from "./Neo4jSchema.js"
+/**
  * Configuration, defaults and Aura connection files.
  *
  * @since 0.1.0

@@ -7,11 +7,12 @@
  * no row or two; the inferred types.
  */
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Option, ParseResult, Schema, Scope, Stream } from "effect"
+import { Chunk, Effect, Either, Exit, Option, ParseResult, Schema, Scope, Stream } from "effect"
 import { cypher, QuerySchema as Index } from "../src/index.js"
 import { Neo4jDriver } from "../src/Neo4jDriver.js"
 import { ResultCardinalityError } from "../src/Neo4jError.js"
 import type { Neo4jError } from "../src/Neo4jError.js"
+import * as Neo4jSchema from "../src/Neo4jSchema.js"
 import * as QuerySchema from "../src/QuerySchema.js"
 import { StubServer } from "../src/testing/index.js"
 import { failureOf, HEAD, names, withDriver } from "./support.js"
@@ -460,4 +461,55 @@ describe("QuerySchema: types", () => {
     // @ts-expect-error since must be a Date
     findAll({ since: "2020-01-01" })
   })
+})
+
+describe("Neo4jSchema: integers", () => {
+  it("Integer: a safe integer from a number or a bigint; refuses one beyond, and a fraction", () => {
+    const decode = Schema.decodeUnknownEither(Neo4jSchema.Integer)
+    expect(decode(36)).toEqual(Either.right(36))
+    expect(decode(36n)).toEqual(Either.right(36))
+    expect(decode(-9007199254740991n)).toEqual(Either.right(-9007199254740991))
+    const beyond = decode(9007199254740993n)
+    expect(Either.isLeft(beyond) && beyond.left.message).toContain("Expected a safe integer (Neo4jSchema.BigInteger reads any Integer), actual 9007199254740993n")
+    const fraction = decode(36.5)
+    expect(Either.isLeft(fraction) && fraction.left.message).toContain("actual 36.5")
+    expect(Either.isLeft(decode("36"))).toBe(true)
+    expect(Schema.encodeSync(Neo4jSchema.Integer)(36)).toBe(36)
+    expect(Either.isLeft(Schema.encodeEither(Neo4jSchema.Integer)(2 ** 60))).toBe(true)
+    expectTypeOf<typeof Neo4jSchema.Integer.Type>().toEqualTypeOf<number>()
+  })
+
+  it("BigInteger: any Integer as a bigint; refuses a fraction; encodes only within int64", () => {
+    const decode = Schema.decodeUnknownEither(Neo4jSchema.BigInteger)
+    expect(decode(36)).toEqual(Either.right(36n))
+    expect(decode(9007199254740993n)).toEqual(Either.right(9007199254740993n))
+    expect(Either.isLeft(decode(1.5))).toBe(true)
+    expect(Schema.encodeSync(Neo4jSchema.BigInteger)(2n ** 63n - 1n)).toBe(2n ** 63n - 1n)
+    const over = Schema.encodeEither(Neo4jSchema.BigInteger)(2n ** 63n)
+    expect(Either.isLeft(over) && over.left.message).toContain("Expected an integer within int64")
+    expectTypeOf<typeof Neo4jSchema.BigInteger.Type>().toEqualTypeOf<bigint>()
+  })
+
+  it.scopedLive("over the wire: a small and a large Integer read, a bigint parameter sent as an Integer", () =>
+    Effect.gen(function* () {
+      const text = "MATCH (p:Person) WHERE p.storage > $p0 RETURN count(p) AS people, sum(p.storage) AS bytes"
+      const stub = yield* StubServer.make({
+        script: `${HEAD}${eager(text, `{"p0": 9007199254740993}`, ["people", "bytes"], [`[36, 9223372036854775807]`], "r")}${
+          eager(text, `{"p0": 0}`, ["people", "bytes"], [`[9007199254740993, 0]`], "r")
+        }?: GOODBYE
+`
+      })
+      const stats = QuerySchema.single({
+        Request: Neo4jSchema.BigInteger,
+        Result: Schema.Struct({ people: Neo4jSchema.Integer, bytes: Neo4jSchema.BigInteger }),
+        execute: (min) => cypher`MATCH (p:Person) WHERE p.storage > ${min} RETURN count(p) AS people, sum(p.storage) AS bytes`,
+        config: { routing: "READ" }
+      })
+      const [row, tooMany] = yield* withDriverService(stub, () => Effect.all([stats(9007199254740993n), Effect.flip(stats(0n))]))
+      expect(row).toEqual({ people: 36, bytes: 9223372036854775807n })
+      expect(tooMany).toMatchObject({ _tag: "QueryResultError", index: 0, column: "people" })
+      expect(tooMany.message).toContain("Neo4jSchema.BigInteger reads any Integer")
+      yield* stub.verify
+    })
+  )
 })

@@ -42,8 +42,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.dirname(HERE)
 
 const SIZES = QUICK
-  ? { stream: 50_000, nodes: 10_000, sequential: 1_000, concurrent: 2_000, txfn: 500, pauseEvery: 5_000 }
-  : { stream: 1_000_000, nodes: 200_000, sequential: 20_000, concurrent: 50_000, txfn: 10_000, pauseEvery: 10_000 }
+  ? { stream: 50_000, nodes: 10_000, sequential: 1_000, concurrent: 2_000, txfn: 500, pauseEvery: 5_000, eager: 10_000 }
+  : { stream: 1_000_000, nodes: 200_000, sequential: 20_000, concurrent: 50_000, txfn: 10_000, pauseEvery: 10_000, eager: 200_000 }
 const PAUSE_MS = 10
 const CONCURRENCY = 64
 const CLIENT_TIMEOUT_MS = 180_000
@@ -158,7 +158,7 @@ const runClient = (entry: Entry, a: ClientArgs, extra: ReadonlyArray<string> = [
 // ---------------------------------------------------------------------------------------------
 // workloads
 
-type Side = "ours" | "oursChunked" | "theirs" | "theirsNumbers" | "raw" | "rawDecode"
+type Side = "ours" | "oursChunked" | "oursTyped" | "theirs" | "theirsNumbers" | "raw" | "rawDecode"
 
 interface Spec {
   readonly id: string
@@ -212,6 +212,14 @@ const SPECS: ReadonlyArray<Spec> = [
     sides: ["ours", "theirs"]
   },
   {
+    id: "eager",
+    title: `eager: ${SIZES.eager.toLocaleString("en")} stream records read whole by executeQuery, and by QuerySchema.findAll (every row decoded)`,
+    workload: "eager",
+    size: SIZES.eager,
+    warmup: SIZES.eager / 10,
+    sides: ["ours", "oursTyped", "theirs"]
+  },
+  {
     id: "slow",
     title: `slow consumer: ${SIZES.stream.toLocaleString("en")} records, ${PAUSE_MS} ms pause every ${SIZES.pauseEvery.toLocaleString("en")}`,
     workload: "slow",
@@ -232,6 +240,7 @@ const SPECS: ReadonlyArray<Spec> = [
 const SIDE_NAMES: Record<Side, string> = {
   ours: "effect-neo4j",
   oursChunked: "effect-neo4j, Stream.runForEachChunk",
+  oursTyped: "effect-neo4j, QuerySchema.findAll",
   theirs: "neo4j-driver",
   theirsNumbers: "neo4j-driver, disableLosslessIntegers",
   raw: "raw socket, framing only",
@@ -288,6 +297,8 @@ const main = async (): Promise<void> => {
         ? await runClient(entries.effectNeo4j, a)
         : side === "oursChunked"
           ? await runClient(entries.effectNeo4j, { ...a, chunked: true })
+          : side === "oursTyped"
+          ? await runClient(entries.effectNeo4j, { ...a, workload: "typed" })
           : side === "theirs"
           ? await runClient(entries.neo4jDriver, a)
           : side === "theirsNumbers"
@@ -402,6 +413,11 @@ const main = async (): Promise<void> => {
   if (get("txfn", "ours").length > 0) {
     row("transaction functions", "transactions/s", med("txfn", "ours", rate), med("txfn", "theirs", rate), 0, "≥ 1.5×", (x) => x >= 1.5)
   }
+  if (get("eager", "ours").length > 0) {
+    row("eager (executeQuery)", "records/s", med("eager", "ours", rate), med("eager", "theirs", rate), 0, "–", () => undefined)
+    // both figures effect-neo4j's: what decoding every row with a Schema costs
+    row("eager: QuerySchema.findAll / executeQuery", "records/s (both columns effect-neo4j: findAll, executeQuery)", med("eager", "oursTyped", rate), med("eager", "ours", rate), 0, "–", () => undefined)
+  }
   if (get("slow", "ours").length > 0) {
     row("slow consumer", "peak RSS, MB, Stream.runForEach", med("slow", "ours", rss), med("slow", "theirs", rss), 0, "≤ 1×", (x) => x <= 1)
     row("slow consumer", "RSS growth (2nd → 4th quarter), MB, Stream.runForEach", med("slow", "ours", growth), med("slow", "theirs", growth), 1, "flat", () => undefined)
@@ -423,13 +439,14 @@ const main = async (): Promise<void> => {
   for (const [key, rs] of runs) {
     for (const r of rs) {
       const expected = r.workload === "take10" ? 10 : r.count
-      if (r.count !== expected || (["stream", "nodes", "slow"].includes(r.workload) && r.count !== SIZES[r.workload === "nodes" ? "nodes" : "stream"])) {
+      const size = r.workload === "nodes" ? SIZES.nodes : r.workload === "eager" || r.workload === "typed" ? SIZES.eager : SIZES.stream
+      if (r.count !== expected || (["stream", "nodes", "slow", "eager", "typed"].includes(r.workload) && r.count !== size)) {
         failures.push(`${key}: ${r.count} records/calls, expected ${expected}`)
       }
     }
   }
-  const checkValues = (id: string) => new Set([...get(id, "ours"), ...get(id, "theirs")].map((r) => r.check))
-  for (const id of ["stream", "nodes", "slow"]) {
+  const checkValues = (id: string) => new Set([...get(id, "ours"), ...get(id, "oursTyped"), ...get(id, "theirs")].map((r) => r.check))
+  for (const id of ["stream", "nodes", "slow", "eager"]) {
     if (checkValues(id).size > 1) failures.push(`${id}: the drivers disagree on the data (checksums ${[...checkValues(id)].join(", ")})`)
   }
 
@@ -457,7 +474,7 @@ const main = async (): Promise<void> => {
     for (const side of spec.sides) {
       const rs = get(spec.id, side)
       if (rs.length === 0) continue
-      const kind = spec.workload === "nodes" ? "nodes" : spec.workload === "stream" || spec.workload === "slow" || spec.workload === "take10" ? "stream" : spec.workload === "txfn" ? "write" : "tiny"
+      const kind = spec.workload === "nodes" ? "nodes" : ["stream", "slow", "take10", "eager"].includes(spec.workload) ? "stream" : spec.workload === "txfn" ? "write" : "tiny"
       lines.push(
         `| ${spec.id} | ${SIDE_NAMES[side]} | ${rs.map((r) => r.ms.toFixed(0)).join(", ")} | ${rs.map((r) => r.cpuMs.toFixed(0)).join(", ")} | ${rs.map((r) => r.peakRssMb.toFixed(0)).join(", ")} | ${rs.map((r) => `${r.server.byKind[kind]?.pulls ?? 0} / ${r.server.byKind[kind]?.records ?? 0}`).join(", ")} |`
       )

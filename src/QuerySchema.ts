@@ -287,10 +287,23 @@ const preparer = <IA, II, IR>(
     )
 }
 
-/** Decodes record `index` of the query `text` with `Result`. */
+/** Rows decoded from a run of records, and the error of the record that stopped them, if one did. */
+interface Decoded<A> {
+  readonly rows: Array<A>
+  readonly error: QueryResultError | undefined
+}
+
+/**
+ * Decodes records with `Result`: `one` a record, `many` a run of records (the first `index` is
+ * `from`) up to the first that fails. A synchronous decoder does the common case (a Result
+ * schema that needs no service and nothing asynchronous) without an Effect per record; at the
+ * first record it refuses, the Effect decoder takes over from that record, so a schema that
+ * does need one still decodes, and a failure is reported by the decoder that names it.
+ */
 const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
   const decode = Schema.decodeUnknown(Result)
-  return (text: string, record: Neo4jRecord, index: number): Effect.Effect<A, QueryResultError, AR> =>
+  const decodeSync = ParseResult.decodeUnknownEither(Result as Schema.Schema<A, AI, never>)
+  const one = (text: string, record: Neo4jRecord, index: number): Effect.Effect<A, QueryResultError, AR> =>
     Effect.mapError(decode(record.toObject()), (cause) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(cause)[0]
       const key = first?.path[0]
@@ -303,6 +316,31 @@ const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
         cause
       })
     })
+  const many = (text: string, records: Iterable<Neo4jRecord>, from: number): Effect.Effect<Decoded<A>, never, AR> =>
+    Effect.suspend(() => {
+      const rows: Array<A> = []
+      const rest: Array<Neo4jRecord> = []
+      for (const record of records) {
+        if (rest.length === 0) {
+          const row = decodeSync(record.toObject())
+          if (Either.isRight(row)) {
+            rows.push(row.right)
+            continue
+          }
+        }
+        rest.push(record)
+      }
+      if (rest.length === 0) return Effect.succeed({ rows, error: undefined })
+      return Effect.gen(function* () {
+        for (const record of rest) {
+          const row = yield* Effect.either(one(text, record, from + rows.length))
+          if (Either.isLeft(row)) return { rows, error: row.left }
+          rows.push(row.right)
+        }
+        return { rows, error: undefined }
+      })
+    })
+  return { one, many }
 }
 
 /**
@@ -366,9 +404,9 @@ export const findAll = <IA, II, IR, A, AI, AR>(options: {
   /** options of `executeQuery` and `stream` over the driver; a runner's own apply with `.in` */
   readonly config?: QueryConfig | undefined
 }): TypedQuery<IA, ReadonlyArray<A>, QuerySchemaError, IR | AR> => {
-  const decode = decoder(options.Result)
+  const { many } = decoder(options.Result)
   return typedQuery(options.Request, options.execute, options.config, (prepared, records) =>
-    Effect.forEach(records, (record, i) => decode(prepared.text, record, i)))
+    Effect.flatMap(many(prepared.text, records, 0), ({ error, rows }) => (error === undefined ? Effect.succeed(rows) : Effect.fail(error))))
 }
 
 /**
@@ -402,7 +440,7 @@ export const findOne = <IA, II, IR, A, AI, AR>(options: {
   /** options of `executeQuery` over the driver */
   readonly config?: QueryConfig | undefined
 }): TypedQuery<IA, Option.Option<A>, QuerySchemaError, IR | AR> => {
-  const decode = decoder(options.Result)
+  const decode = decoder(options.Result).one
   return typedQuery(options.Request, options.execute, options.config, (prepared, records) =>
     records.length === 0 ? Effect.succeedNone : Effect.asSome(decode(prepared.text, records[0]!, 0)))
 }
@@ -435,7 +473,7 @@ export const single = <IA, II, IR, A, AI, AR>(options: {
   /** options of `executeQuery` over the driver */
   readonly config?: QueryConfig | undefined
 }): TypedQuery<IA, A, QuerySchemaError | ResultCardinalityError, IR | AR> => {
-  const decode = decoder(options.Result)
+  const decode = decoder(options.Result).one
   return typedQuery(options.Request, options.execute, options.config, (prepared, records) =>
     records.length === 1
       ? decode(prepared.text, records[0]!, 0)
@@ -516,22 +554,17 @@ export const stream = <IA, II, IR, A, AI, AR>(options: {
   readonly config?: QueryConfig | undefined
 }): TypedStream<IA, A, QuerySchemaError, IR | AR> => {
   const prepare = preparer(options.Request, options.execute)
-  const decode = decoder(options.Result)
+  const { many } = decoder(options.Result)
   // batch by batch (a chunk per PULL): a record that does not decode ends the stream after the
   // rows before it, its own batch's included
   const decodeAll = <E, R>(prepared: Prepared, records: Stream.Stream<Neo4jRecord, E, R>) =>
     Stream.suspend(() => {
       let index = 0
       const decodeChunk = (chunk: Chunk.Chunk<Neo4jRecord>) =>
-        Effect.gen(function* () {
-          const rows: Array<A> = []
-          for (const record of chunk) {
-            const row = yield* Effect.either(decode(prepared.text, record, index))
-            if (Either.isLeft(row)) return Stream.concat(Stream.fromIterable(rows), Stream.fail(row.left))
-            rows.push(row.right)
-            index++
-          }
-          return Stream.fromIterable(rows)
+        Effect.map(many(prepared.text, chunk, index), ({ error, rows }) => {
+          index += rows.length
+          const decoded = Stream.fromChunk(Chunk.unsafeFromArray(rows))
+          return error === undefined ? decoded : Stream.concat(decoded, Stream.fail(error))
         })
       return Stream.flatMap(Stream.chunks(records), (chunk) => Stream.unwrap(decodeChunk(chunk)))
     })

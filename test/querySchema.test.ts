@@ -175,6 +175,55 @@ S: ${runSuccess(["name", "age", "email"])}
   )
 })
 
+describe("QuerySchema: a Result schema that needs a service or waits", () => {
+  // rows are decoded synchronously where the schema allows it; these schemas do not, and must
+  // still decode (the Effect decoder takes over), in order, with the failing record's index
+  class Clock extends Effect.Tag("test/Clock")<Clock, { readonly year: number }>() {}
+  const BornIn = Schema.transformOrFail(Schema.Number, Schema.Number, {
+    decode: (age, _, ast) =>
+      Effect.flatMap(Clock, ({ year }) =>
+        age < 0 ? Effect.fail(new ParseResult.Type(ast, age, "a negative age")) : Effect.succeed(year - age)),
+    encode: (born) => Effect.map(Clock, ({ year }) => year - born)
+  })
+  const Slow = Schema.transformOrFail(Schema.String, Schema.String, {
+    decode: (s) => Effect.as(Effect.sleep("1 millis"), s.toUpperCase()),
+    encode: ParseResult.succeed
+  })
+  const Row = Schema.Struct({ name: Slow, born: BornIn })
+  const script = `${HEAD}C: RUN "MATCH (p:Person) RETURN p.name AS name, p.age AS born" {} {}
+C: PULL {"n": 1000}
+S: ${runSuccess(["name", "born"])}
+   RECORD ["Ada", 36]
+   RECORD ["Grace", 45]
+   RECORD ["Nobody", -1]
+   SUCCESS {"type": "r", "t_last": 0, "db": "neo4j", "bookmark": "FB:1"}
+?: GOODBYE
+`
+
+  it.scopedLive("findAll and stream decode every row with it; the row that fails is named by its index", () =>
+    Effect.gen(function* () {
+      const options = { Request: Schema.Void, Result: Row, execute: "MATCH (p:Person) RETURN p.name AS name, p.age AS born" }
+      const stub = yield* StubServer.make({
+        script: `${HEAD}${eager(options.execute, "{}", ["name", "born"], [`["Ada", 36]`, `["Grace", 45]`])}?: GOODBYE\n`
+      })
+      const clock = Effect.provideService(Clock, { year: 2026 })
+      const all = yield* withDriverService(stub, () => clock(QuerySchema.findAll(options)()))
+      expect(all).toEqual([{ name: "ADA", born: 1990 }, { name: "GRACE", born: 1981 }])
+      yield* stub.verify
+
+      const streamed = yield* StubServer.make({ script })
+      const rows: Array<unknown> = []
+      const exit = yield* withDriverService(streamed, () =>
+        clock(QuerySchema.stream(options)().pipe(Stream.runForEach((row) => Effect.sync(() => rows.push(row))), Effect.exit)))
+      expect(rows).toEqual([{ name: "ADA", born: 1990 }, { name: "GRACE", born: 1981 }])
+      const error = failureOf(exit)
+      expect(error._tag).toBe("QueryResultError")
+      expect(error).toMatchObject({ index: 2, column: "born" })
+      expect(error.message).toContain("a negative age")
+    })
+  )
+})
+
 describe("QuerySchema: rows that do not decode", () => {
   it.scopedLive("a wrong column type: QueryResultError with the query, the record index, the column and the ParseError", () =>
     Effect.gen(function* () {

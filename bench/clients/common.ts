@@ -7,14 +7,14 @@
 import { readFileSync } from "node:fs"
 
 /** The workloads (see bench/README.md). */
-export type Workload = "stream" | "nodes" | "sequential" | "concurrent" | "txfn" | "slow" | "take10" | "routing"
+export type Workload = "stream" | "nodes" | "sequential" | "concurrent" | "txfn" | "slow" | "take10" | "routing" | "eager" | "typed"
 
 /** What the orchestrator passes to a client. */
 export interface ClientArgs {
   readonly workload: Workload
   /** bolt://127.0.0.1:port (or neo4j://) */
   readonly uri: string
-  /** records (stream, nodes, slow, take10) or calls (sequential, concurrent, txfn) */
+  /** records (stream, nodes, slow, take10, eager, typed) or calls (sequential, concurrent, txfn) */
   readonly size: number
   /** the same workload, smaller, run first (JIT warm-up); 0 for none */
   readonly warmup: number

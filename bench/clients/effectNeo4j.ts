@@ -5,14 +5,17 @@
  * user would write them: `driver.stream` + `Stream.runFold` for full streams (a pure step per
  * record), `Stream.runForEach` with an `Effect.sleep` for the slow consumer, `Stream.take(10)`,
  * `session.run` + `result.list` for auto-commit queries, `driver.executeQuery` with
- * `Effect.forEach({ concurrency })`, `session.executeWrite`.
+ * `Effect.forEach({ concurrency })`, `session.executeWrite`; the stream's records read whole by
+ * `driver.executeQuery` (`eager`) and by a `QuerySchema.findAll` that decodes every row (`typed`).
  */
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Schema, Stream } from "effect"
 import type { Scope } from "effect"
 import * as Auth from "../../src/Auth.js"
 import type * as Graph from "../../src/Graph.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import type { Neo4jError } from "../../src/Neo4jError.js"
+import * as Neo4jSchema from "../../src/Neo4jSchema.js"
+import * as QuerySchema from "../../src/QuerySchema.js"
 import * as Q from "../server/queries.js"
 import { args, PASSWORD, report, rssMb, timed, USER } from "./common.js"
 import type { ClientArgs } from "./common.js"
@@ -27,7 +30,7 @@ interface Outcome {
   latencies?: Float64Array
   rssTrace?: Array<number>
 }
-type Work = (driver: Driver, n: number, c: ClientArgs) => Effect.Effect<Outcome, Neo4jError, Scope.Scope>
+type Work = (driver: Driver, n: number, c: ClientArgs) => Effect.Effect<Outcome, Neo4jError | QuerySchema.QuerySchemaError, Scope.Scope>
 
 const fold = (driver: Driver, query: string, n: number, step: (acc: number, r: { get(k: string): unknown }) => number) =>
   driver.stream(query, { n }).pipe(
@@ -37,6 +40,19 @@ const fold = (driver: Driver, query: string, n: number, step: (acc: number, r: {
       return acc
     })
   )
+
+/** The stream workload as a typed query: the request encoded, every row decoded and checked. */
+const typedStream = QuerySchema.findAll({
+  Request: Schema.Struct({ n: Neo4jSchema.Integer }),
+  Result: Schema.Struct({
+    id: Neo4jSchema.Integer,
+    name: Schema.String,
+    score: Schema.Number,
+    active: Schema.Boolean,
+    tags: Schema.Array(Schema.String)
+  }),
+  execute: Q.STREAM
+})
 
 const workloads: Record<ClientArgs["workload"], Work> = {
   stream: (driver, n) => fold(driver, Q.STREAM, n, (check, r) => (check + (r.get("id") as number)) % MOD),
@@ -124,6 +140,18 @@ const workloads: Record<ClientArgs["workload"], Work> = {
       let check = 0
       for (const r of chunk) check = (check + (r.get("id") as number)) % MOD
       return { count: chunk.length, check }
+    }),
+  eager: (driver, n) =>
+    Effect.map(driver.executeQuery(Q.STREAM, { n }), ({ records }) => {
+      let check = 0
+      for (const r of records) check = (check + (r.get("id") as number)) % MOD
+      return { count: records.length, check }
+    }),
+  typed: (driver, n) =>
+    Effect.map(Effect.provideService(typedStream({ n }), Neo4jDriver.Neo4jDriver, driver), (rows) => {
+      let check = 0
+      for (const row of rows) check = (check + row.id) % MOD
+      return { count: rows.length, check }
     }),
   routing: (driver, n) =>
     Effect.gen(function* () {

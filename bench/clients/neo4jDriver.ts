@@ -5,7 +5,7 @@
  * neo4j `Integer` object unless `lossless: false` is passed, which sets `disableLosslessIntegers`).
  * APIs: the fastest each workload allows: `result.subscribe` for full streams, `for await` where
  * backpressure or an early stop is needed, `session.run` for auto-commit queries,
- * `driver.executeQuery`, `session.executeWrite`.
+ * `driver.executeQuery` (also for the stream's records read whole: `eager`), `session.executeWrite`.
  */
 import neo4j from "neo4j-driver"
 import type { Driver, Integer, Node, QueryResult, Record as DriverRecord } from "neo4j-driver"
@@ -131,6 +131,14 @@ const workloads = {
     }
     return { count, check }
   },
+  eager: async (driver: Driver, n: number) => {
+    const { records } = await driver.executeQuery(Q.STREAM, { n: neo4j.int(n) })
+    let check = 0
+    for (const r of records) check = (check + num(r.get("id"))) % MOD
+    return { count: records.length, check }
+  },
+  // Schema-typed rows are effect-neo4j's alone (QuerySchema); nothing to compare here
+  typed: (): Promise<never> => Promise.reject(new Error("the typed workload is effect-neo4j only")),
   routing: async (driver: Driver, n: number) => {
     let check = 0
     for (let i = 0; i < 100; i++) {

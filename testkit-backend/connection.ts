@@ -76,8 +76,8 @@ const metadataOf = (d: Req): { metadata?: Record<string, unknown> } =>
   d.txMeta === null || d.txMeta === undefined ? {} : { metadata: mapToDriver(d.txMeta as Record<string, unknown>) }
 
 /**
- * A NewSession's `notificationsMinSeverity` / `notificationsDisabledCategories` (each present
- * only when TestKit gives it; `[]` is sent as an empty list) as the session's notificationFilter.
+ * A NewDriver's or NewSession's `notificationsMinSeverity` / `notificationsDisabledCategories`
+ * (each present only when TestKit gives it; `[]` is sent as an empty list) as its notificationFilter.
  * TestKit's categories are the driver's classifications; the driver checks the values.
  */
 const notificationFilterOf = (d: Req): { notificationFilter?: DriverConfig.NotificationFilter } => {
@@ -428,14 +428,7 @@ export class Connection {
         } else if (d.clientCertificate != null) {
           config.clientCertificate = clientCertificateOf(d.clientCertificate)
         }
-        if (d.notificationsMinSeverity !== undefined || d.notificationsDisabledCategories !== undefined) {
-          const filter: Record<string, unknown> = {}
-          if (typeof d.notificationsMinSeverity === "string") filter.minimumSeverity = d.notificationsMinSeverity
-          if (Array.isArray(d.notificationsDisabledCategories)) {
-            filter.disabledClassifications = d.notificationsDisabledCategories
-          }
-          config.notificationFilter = filter
-        }
+        Object.assign(config, notificationFilterOf(d))
         const resolver =
           d.resolverRegistered === true
             ? (address: string) =>

@@ -363,14 +363,12 @@ export const make = (options: PoolOptions): Effect.Effect<Pool, never, Scope.Sco
     /** A session's own token on a server that cannot switch users: the connection goes back idle. */
     const refuse = (e: Entry): Effect.Effect<never, Neo4jError> => {
       e.lastUsed = now()
-      idle.push(e)
-      report()
-      return Effect.fail(
+      return Effect.zipRight(putBack(e), Effect.fail(
         new UnsupportedFeatureError({
           feature: "session auth",
           message: `the server at ${options.address} speaks Bolt ${format(e.connection.version)}, which cannot switch users: a session's or query's own auth needs Bolt 5.1+ (Neo4j 5.5+); make a driver with that auth instead`
         })
-      )
+      ))
     }
 
     /**

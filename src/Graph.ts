@@ -488,7 +488,8 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
 
 /**
  * One step of a path: `start`, the relationship walked, and `end`. The relationship keeps its own
- * direction: it may point from `end` to `start`.
+ * direction: it may point from `end` to `start`. `N` and `R` type the properties of its nodes and
+ * of its relationship (any properties by default).
  *
  * @example
  * ```ts
@@ -501,24 +502,24 @@ export class UnboundRelationship<P extends Properties = Properties> implements E
  * @since 0.1.0
  * @category models
  */
-export class PathSegment implements Equal.Equal {
+export class PathSegment<N extends Properties = Properties, R extends Properties = Properties> implements Equal.Equal {
   /**
    * The node the step leaves.
    * @since 0.1.0
    */
-  readonly start: Node
+  readonly start: Node<N>
   /**
    * The relationship walked.
    * @since 0.1.0
    */
-  readonly relationship: Relationship
+  readonly relationship: Relationship<R>
   /**
    * The node the step reaches.
    * @since 0.1.0
    */
-  readonly end: Node
+  readonly end: Node<N>
 
-  constructor(start: Node, relationship: Relationship, end: Node) {
+  constructor(start: Node<N>, relationship: Relationship<R>, end: Node<N>) {
     this.start = start
     this.relationship = relationship
     this.end = end
@@ -564,7 +565,8 @@ const arrow = (s: PathSegment): string => {
 }
 
 /**
- * An alternating sequence of nodes and relationships from `start` to `end`, as segments.
+ * An alternating sequence of nodes and relationships from `start` to `end`, as segments. `N` and
+ * `R` type the properties of its nodes and of its relationships (any properties by default).
  *
  * @example
  * ```ts
@@ -585,29 +587,31 @@ const arrow = (s: PathSegment): string => {
  * @since 0.1.0
  * @category models
  */
-export class Path implements Equal.Equal, Iterable<PathSegment> {
+export class Path<N extends Properties = Properties, R extends Properties = Properties>
+  implements Equal.Equal, Iterable<PathSegment<N, R>>
+{
   /**
    * The first node.
    * @since 0.1.0
    */
-  readonly start: Node
+  readonly start: Node<N>
   /**
    * The last node.
    * @since 0.1.0
    */
-  readonly end: Node
+  readonly end: Node<N>
   /**
    * The steps, in order; empty for a single-node path.
    * @since 0.1.0
    */
-  readonly segments: ReadonlyArray<PathSegment>
+  readonly segments: ReadonlyArray<PathSegment<N, R>>
   /**
    * The number of relationships.
    * @since 0.1.0
    */
   readonly length: number
 
-  constructor(start: Node, end: Node, segments: ReadonlyArray<PathSegment>) {
+  constructor(start: Node<N>, end: Node<N>, segments: ReadonlyArray<PathSegment<N, R>>) {
     this.start = start
     this.end = end
     this.segments = segments
@@ -615,14 +619,14 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
   }
 
   /** The nodes in path order, `start` first and `end` last (a node may appear more than once). */
-  get nodes(): ReadonlyArray<Node> {
-    const out: Array<Node> = [this.start]
+  get nodes(): ReadonlyArray<Node<N>> {
+    const out: Array<Node<N>> = [this.start]
     for (let i = 0; i < this.segments.length; i++) out.push(this.segments[i]!.end)
     return out
   }
 
   /** The relationships in path order. */
-  get relationships(): ReadonlyArray<Relationship> {
+  get relationships(): ReadonlyArray<Relationship<R>> {
     return this.segments.map((s) => s.relationship)
   }
 
@@ -631,7 +635,7 @@ export class Path implements Equal.Equal, Iterable<PathSegment> {
    *
    * @since 0.1.0
    */
-  [Symbol.iterator](): Iterator<PathSegment> {
+  [Symbol.iterator](): Iterator<PathSegment<N, R>> {
     return this.segments[Symbol.iterator]()
   }
 

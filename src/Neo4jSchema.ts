@@ -3,7 +3,9 @@
  * schemas. So far the integers: the driver reads an Integer as a `number` when it is a safe
  * integer and a `bigint` beyond (every Integer a `bigint` with `useBigInt`), so a plain
  * `Schema.Number` fails on a large count and `Schema.BigIntFromSelf` on a small one. `Integer`
- * and `BigInteger` take both forms.
+ * and `BigInteger` take both forms. The temporal values have instance schemas (`Date`, `Time`, ...,
+ * `Duration`) and, where the meaning is kept, schemas to Effect's `DateTime.Utc`, `DateTime.Zoned`
+ * and `Duration` (`DateTimeUtc`, `DateTimeZoned`, `EffectDuration`).
  *
  * @example
  * ```ts
@@ -399,7 +401,9 @@ const NANOS_PER_SECOND_BIG = 1_000_000_000n
  * daylight saving time change is 23 or 25 hours), so the reading holds where that does not matter.
  * A duration with months fails to decode (a month has no fixed length: read it with
  * `Neo4jSchema.Duration`), and so does a negative one (an Effect `Duration` is never negative;
- * parts of opposite signs that sum to zero or more are fine). Encodes exactly, to nanoseconds, as
+ * parts of opposite signs that sum to zero or more are fine). A whole number of milliseconds
+ * decodes as `Duration.millis`, so it is `Equal.equals` to the `Duration.seconds(5)` an app writes
+ * (Effect's `Equal` tells a millisecond form from a nanosecond one). Encodes exactly, to nanoseconds, as
  * `Duration(0, 0, seconds, nanoseconds)`: no months, no days; an infinite `Duration` (and one
  * beyond int64 seconds) fails to encode.
  *
@@ -443,7 +447,12 @@ export const EffectDuration: Schema.Schema<EffectDurationModule.Duration, Tempor
           new ParseResult.Type(ast, value, `Expected a Neo4j Duration of zero or more (an Effect Duration is never negative), actual ${value}`)
         )
       }
-      return ParseResult.succeed(EffectDurationModule.nanos(nanos))
+      // whole milliseconds as Duration.millis: Equal to the Duration.seconds(5) an app writes
+      return ParseResult.succeed(
+        nanos % 1_000_000n === 0n && nanos / 1_000_000n <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? EffectDurationModule.millis(Number(nanos / 1_000_000n))
+          : EffectDurationModule.nanos(nanos)
+      )
     },
     encode: (duration, _, ast) => {
       const nanos = EffectDurationModule.toNanos(duration)

@@ -7,7 +7,7 @@
  * no row or two; the inferred types.
  */
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Exit, Option, ParseResult, Schema, Scope, Stream } from "effect"
+import { Chunk, Effect, Either, Exit, Option, ParseResult, Schema, Stream } from "effect"
 import { cypher, QuerySchema as Index } from "../src/index.js"
 import { Neo4jDriver } from "../src/Neo4jDriver.js"
 import { ResultCardinalityError } from "../src/Neo4jError.js"
@@ -16,42 +16,9 @@ import * as Neo4jSchema from "../src/Neo4jSchema.js"
 import * as QuerySchema from "../src/QuerySchema.js"
 import { StubServer } from "../src/testing/index.js"
 import { failureOf, HEAD, names, withDriver } from "./support.js"
-
-/** `f` with a driver on the stub, the driver also provided as the `Neo4jDriver` service. */
-const withDriverService = <A, E>(
-  stub: StubServer.StubServer,
-  f: (driver: Neo4jDriver) => Effect.Effect<A, E, Neo4jDriver | Scope.Scope>
-) => withDriver(stub, (driver) => Effect.provideService(f(driver), Neo4jDriver, driver))
+import { eager, lastRunParameters, runSuccess, withDriverService } from "./schema/support.js"
 
 const Person = Schema.Struct({ name: Schema.String, age: Schema.Number, email: Schema.NullOr(Schema.String) })
-
-/** RUN's SUCCESS of a faithful Bolt 5.4 server: fields, and qid inside a transaction. */
-const runSuccess = (fields: ReadonlyArray<string>, qid?: number) =>
-  `SUCCESS {"t_first": 1, "fields": ${JSON.stringify(fields)}${qid === undefined ? "" : `, "qid": ${qid}`}}`
-
-/**
- * The script lines of one `executeQuery` (a transaction function: BEGIN, RUN, PULL, COMMIT) of
- * `text` with `parameters`, answering `fields` and `records` (script values).
- */
-const eager = (
-  text: string,
-  parameters: string,
-  fields: ReadonlyArray<string>,
-  records: ReadonlyArray<string>,
-  mode: "r" | "w" = "w"
-) => `C: BEGIN {"[bookmarks]": *${mode === "r" ? `, "mode": "r"` : ""}}
-C: RUN ${JSON.stringify(text)} ${parameters} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   ${runSuccess(fields, 0)}
-${records.map((r) => `   RECORD ${r}\n`).join("")}   SUCCESS {"type": "${mode}", "t_last": 0, "db": "neo4j"}
-C: COMMIT
-S: SUCCESS {"bookmark": "FB:1"}
-`
-
-/** The parameters of the last RUN the stub received. */
-const lastRunParameters = (stub: StubServer.StubServer) =>
-  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === "RUN").at(-1)?.fields[1])
 
 describe("QuerySchema over the driver (Bolt 5.4)", () => {
   it.scopedLive("findAll: the request encoded into a cypher query's parameters, every row decoded", () =>

@@ -8,55 +8,20 @@
  */
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
-import type { Scope } from "effect"
 import * as Graph from "../../src/Graph.js"
 import { Neo4jSchema as Index } from "../../src/index.js"
 import { Structure } from "../../src/internal/packstream/structure.js"
-import { Neo4jDriver } from "../../src/Neo4jDriver.js"
 import * as Neo4jSchema from "../../src/Neo4jSchema.js"
 import * as QuerySchema from "../../src/QuerySchema.js"
 import * as Spatial from "../../src/Spatial.js"
 import { StubServer } from "../../src/testing/index.js"
 import * as Values from "../../src/Values.js"
 import * as V from "../../src/Vector.js"
-import { failureOf, HEAD, withDriver } from "../support.js"
+import { failureOf, HEAD } from "../support.js"
+import { eager, lastRunParameters, withDriverService } from "./support.js"
 
 // ---------------------------------------------------------------------------------------------
 // helpers (as in test/querySchema.test.ts)
-
-/** `f` with a driver on the stub, the driver also provided as the `Neo4jDriver` service. */
-const withDriverService = <A, E>(
-  stub: StubServer.StubServer,
-  f: (driver: Neo4jDriver) => Effect.Effect<A, E, Neo4jDriver | Scope.Scope>
-) => withDriver(stub, (driver) => Effect.provideService(f(driver), Neo4jDriver, driver))
-
-/** RUN's SUCCESS of a faithful Bolt 5.x / 6.0 server: fields, and qid inside a transaction. */
-const runSuccess = (fields: ReadonlyArray<string>, qid?: number) =>
-  `SUCCESS {"t_first": 1, "fields": ${JSON.stringify(fields)}${qid === undefined ? "" : `, "qid": ${qid}`}}`
-
-/**
- * The script lines of one `executeQuery` (a transaction function: BEGIN, RUN, PULL, COMMIT) of
- * `text` with `parameters`, answering `fields` and `records` (script values).
- */
-const eager = (
-  text: string,
-  parameters: string,
-  fields: ReadonlyArray<string>,
-  records: ReadonlyArray<string>,
-  mode: "r" | "w" = "w"
-) => `C: BEGIN {"[bookmarks]": *${mode === "r" ? `, "mode": "r"` : ""}}
-C: RUN ${JSON.stringify(text)} ${parameters} {}
-C: PULL {"n": 1000}
-S: SUCCESS {}
-   ${runSuccess(fields, 0)}
-${records.map((r) => `   RECORD ${r}\n`).join("")}   SUCCESS {"type": "${mode}", "t_last": 0, "db": "neo4j"}
-C: COMMIT
-S: SUCCESS {"bookmark": "FB:1"}
-`
-
-/** The parameters of the last RUN the stub received (Integers as bigint, Floats as number). */
-const lastRunParameters = (stub: StubServer.StubServer) =>
-  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === "RUN").at(-1)?.fields[1])
 
 /** A Bolt 6.0 stub script's opening (vectors; offered in a manifest, as a real server does), HELLO and LOGON answered. */
 const HEAD_6 = `!: MANIFEST 6.0 5.8-5.0 4.4

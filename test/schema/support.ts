@@ -1,0 +1,45 @@
+/**
+ * Helpers of the typed-query tests (QuerySchema and the Neo4jSchema value schemas), over real
+ * sockets against the stub server: a driver also provided as the `Neo4jDriver` service, the
+ * script lines of one `executeQuery` as a faithful Bolt 5.x / 6.0 server answers it, and the
+ * parameters the stub received.
+ */
+import { Effect } from "effect"
+import type { Scope } from "effect"
+import { Neo4jDriver } from "../../src/Neo4jDriver.js"
+import type { StubServer } from "../../src/testing/index.js"
+import { withDriver } from "../support.js"
+
+/** `f` with a driver on the stub, the driver also provided as the `Neo4jDriver` service. */
+export const withDriverService = <A, E>(
+  stub: StubServer.StubServer,
+  f: (driver: Neo4jDriver) => Effect.Effect<A, E, Neo4jDriver | Scope.Scope>
+) => withDriver(stub, (driver) => Effect.provideService(f(driver), Neo4jDriver, driver))
+
+/** RUN's SUCCESS of a faithful Bolt 5.x / 6.0 server: fields, and qid inside a transaction. */
+export const runSuccess = (fields: ReadonlyArray<string>, qid?: number) =>
+  `SUCCESS {"t_first": 1, "fields": ${JSON.stringify(fields)}${qid === undefined ? "" : `, "qid": ${qid}`}}`
+
+/**
+ * The script lines of one `executeQuery` (a transaction function: BEGIN, RUN, PULL, COMMIT) of
+ * `text` with `parameters`, answering `fields` and `records` (script values).
+ */
+export const eager = (
+  text: string,
+  parameters: string,
+  fields: ReadonlyArray<string>,
+  records: ReadonlyArray<string>,
+  mode: "r" | "w" = "w"
+) => `C: BEGIN {"[bookmarks]": *${mode === "r" ? `, "mode": "r"` : ""}}
+C: RUN ${JSON.stringify(text)} ${parameters} {}
+C: PULL {"n": 1000}
+S: SUCCESS {}
+   ${runSuccess(fields, 0)}
+${records.map((r) => `   RECORD ${r}\n`).join("")}   SUCCESS {"type": "${mode}", "t_last": 0, "db": "neo4j"}
+C: COMMIT
+S: SUCCESS {"bookmark": "FB:1"}
+`
+
+/** The parameters of the last RUN the stub received (Integers as bigints, Floats as numbers, structures as `Structure`). */
+export const lastRunParameters = (stub: StubServer.StubServer) =>
+  Effect.map(stub.received(), (ms) => ms.filter((m) => m.name === "RUN").at(-1)?.fields[1])

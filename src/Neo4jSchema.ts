@@ -36,6 +36,43 @@ import * as Vectors from "./Vector.js"
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
+const TEMPORAL_CLASSES: ReadonlyArray<readonly [string, new(...args: Array<any>) => object]> = [
+  ["Date", Temporal.Date],
+  ["LocalTime", Temporal.LocalTime],
+  ["Time", Temporal.Time],
+  ["LocalDateTime", Temporal.LocalDateTime],
+  ["DateTime", Temporal.DateTime],
+  ["Duration", Temporal.Duration]
+]
+
+/**
+ * A value as a decode error shows it: a temporal value with its type (`LocalDateTime
+ * 2015-07-04T19:32:24`), a JS Date, a string quoted, a bigint with its `n`, a graph, spatial or
+ * vector value by its `toString`, a plain object as JSON.
+ */
+const showActual = (u: unknown): string => {
+  for (const [name, cls] of TEMPORAL_CLASSES) if (u instanceof cls) return `${name} ${String(u)}`
+  if (u instanceof globalThis.Date) return `JS Date ${Number.isNaN(u.getTime()) ? "Invalid Date" : u.toISOString()}`
+  switch (typeof u) {
+    case "string":
+      return JSON.stringify(u)
+    case "bigint":
+      return `${u}n`
+    case "object": {
+      if (u === null) return "null"
+      if (Array.isArray(u)) return `[${u.map(showActual).join(",")}]`
+      if (u.toString !== Object.prototype.toString) return String(u)
+      try {
+        return JSON.stringify(u, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))
+      } catch {
+        return String(u)
+      }
+    }
+    default:
+      return String(u)
+  }
+}
+
 /**
  * An Integer as a `number`: decodes a safe integer, whether the driver gives it as a `number` or
  * (with `useBigInt`) as a `bigint`, and refuses one beyond `Number.MAX_SAFE_INTEGER` (read those
@@ -159,28 +196,6 @@ export const Float: Schema.Schema<number, number | FloatValue> = Schema.transfor
   }
 ).annotations({ identifier: "Neo4jSchema.Float" })
 
-/** a value as a decode error shows it: a graph, spatial or vector value by its `toString` */
-const showActual = (u: unknown): string => {
-  switch (typeof u) {
-    case "string":
-      return JSON.stringify(u)
-    case "bigint":
-      return `${u}n`
-    case "object": {
-      if (u === null) return "null"
-      if (Array.isArray(u)) return `[${u.map(showActual).join(",")}]`
-      if (u.toString !== Object.prototype.toString) return String(u)
-      try {
-        return JSON.stringify(u, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))
-      } catch {
-        return String(u)
-      }
-    }
-    default:
-      return String(u)
-  }
-}
-
 /** a schema as `Schema.declare` hands its type parameters over */
 type Param = Schema.Schema<any, any, never>
 
@@ -189,54 +204,50 @@ type Parse = (u: unknown, options: ParseOptions, ast: AST) => Effect.Effect<unkn
 
 const isSchema = (u: unknown): u is Schema.Schema.Any => Schema.isSchema(u)
 
-/** decodes (or encodes) the properties of a graph value, the issue pointing at `properties` */
-const mapProperties = <P, Q>(
-  parse: (u: unknown, options: ParseOptions) => Effect.Effect<unknown, ParseResult.ParseIssue>,
-  value: { readonly properties: P },
-  options: ParseOptions,
-  ast: AST,
-  rebuild: (properties: Q) => unknown
-): Effect.Effect<unknown, ParseResult.ParseIssue> =>
-  ParseResult.mapBoth(parse(value.properties, options), {
-    onFailure: (issue) => new ParseResult.Composite(ast, value, new ParseResult.Pointer("properties", value.properties, issue)),
-    onSuccess: (properties) => rebuild(properties as Q)
-  })
+/** the decoder or the encoder of `schema` */
+const parserOf = (schema: Param, direction: "decode" | "encode") =>
+  direction === "decode" ? ParseResult.decodeUnknown(schema) : ParseResult.encodeUnknown(schema)
 
-const labelText = (labels: ReadonlyArray<string>): string => labels.map((l) => ":" + l).join("")
+/** What tells a graph value of one kind (a node, a relationship) and rebuilds it with new properties. */
+interface EntityKind<V extends { readonly properties: Graph.Properties }> {
+  /** `a node (Graph.Node)` */
+  readonly what: string
+  readonly is: (u: unknown) => u is V
+  /** why the value is not the one asked for (a label missing, another type), if it is not */
+  readonly refuse: (value: V) => string | undefined
+  readonly rebuild: (value: V, properties: Graph.Properties) => V
+  readonly identifier: string
+  readonly description: string
+}
 
 /**
- * The checks and decoding of `Node`: an instance of `Graph.Node`, every label given, then the
- * properties through the schema (the same both ways).
+ * The schema of a graph value of `kind`: an instance, not refused, then its properties through
+ * `properties` (the same both ways), a properties issue pointing at `properties`.
  */
-const nodeParse =
-  (labels: ReadonlyArray<string>, properties: Schema.Schema.Any | undefined, direction: "decode" | "encode") =>
-  (...params: ReadonlyArray<Param>): Parse => {
-    const parse = properties === undefined
-      ? undefined
-      : direction === "decode"
-      ? ParseResult.decodeUnknown(params[0]!)
-      : ParseResult.encodeUnknown(params[0]!)
+const entity = <V extends { readonly properties: Graph.Properties }>(
+  kind: EntityKind<V>,
+  properties: Schema.Schema.Any | undefined
+): Schema.Schema.Any => {
+  const parse = (direction: "decode" | "encode") => (...params: ReadonlyArray<Param>): Parse => {
+    const parseProperties = properties === undefined ? undefined : parserOf(params[0]!, direction)
     return (u, options, ast) => {
-      if (!Graph.isNode(u)) {
-        return ParseResult.fail(new ParseResult.Type(ast, u, `Expected a node (Graph.Node), actual ${showActual(u)}`))
-      }
-      const missing = labels.filter((l) => !u.labels.includes(l))
-      if (missing.length > 0) {
-        const which = missing.length === labels.length ? "" : ` (missing ${labelText(missing)})`
-        return ParseResult.fail(
-          new ParseResult.Type(ast, u, `Expected a node labelled ${labelText(labels)}${which}, actual ${String(u)}`)
-        )
-      }
-      if (parse === undefined) return ParseResult.succeed(u)
-      return mapProperties(
-        parse,
-        u,
-        options,
-        ast,
-        (p: Graph.Properties) => new Graph.Node(u.identity, u.labels, p, u.elementId)
-      )
+      if (!kind.is(u)) return ParseResult.fail(new ParseResult.Type(ast, u, `Expected ${kind.what}, actual ${showActual(u)}`))
+      const refused = kind.refuse(u)
+      if (refused !== undefined) return ParseResult.fail(new ParseResult.Type(ast, u, refused))
+      if (parseProperties === undefined) return ParseResult.succeed(u)
+      return ParseResult.mapBoth(parseProperties(u.properties, options), {
+        onFailure: (issue) => new ParseResult.Composite(ast, u, new ParseResult.Pointer("properties", u.properties, issue)),
+        onSuccess: (decoded) => kind.rebuild(u, decoded as Graph.Properties)
+      })
     }
   }
+  return Schema.declare(properties === undefined ? [] : [properties], { decode: parse("decode"), encode: parse("encode") }, {
+    identifier: kind.identifier,
+    description: kind.description
+  })
+}
+
+const labelText = (labels: ReadonlyArray<string>): string => labels.map((l) => ":" + l).join("")
 
 /** the overloads of `Node` */
 type NodeSchemas = {
@@ -258,13 +269,19 @@ const makeNode = (
   }
 ): Schema.Schema.Any => {
   const { labels = [], properties = undefined } = isSchema(options) ? { properties: options } : options ?? {}
-  return Schema.declare(properties === undefined ? [] : [properties], {
-    decode: nodeParse(labels, properties, "decode"),
-    encode: nodeParse(labels, properties, "encode")
-  }, {
+  return entity<Graph.Node>({
+    what: "a node (Graph.Node)",
+    is: Graph.isNode,
+    refuse: (node) => {
+      const missing = labels.filter((l) => !node.labels.includes(l))
+      if (missing.length === 0) return undefined
+      const which = missing.length === labels.length ? "" : ` (missing ${labelText(missing)})`
+      return `Expected a node labelled ${labelText(labels)}${which}, actual ${String(node)}`
+    },
+    rebuild: (node, p) => new Graph.Node(node.identity, node.labels, p, node.elementId),
     identifier: "Neo4jSchema.Node",
     description: labels.length === 0 ? "a node" : `a node labelled ${labelText(labels)}`
-  })
+  }, properties)
 }
 
 /**
@@ -308,39 +325,6 @@ const makeNode = (
  */
 export const Node: NodeSchemas = makeNode as NodeSchemas
 
-/**
- * The checks and decoding of `Relationship`: an instance of `Graph.Relationship`, of the type
- * given, then the properties through the schema (the same both ways).
- */
-const relationshipParse =
-  (type: string | undefined, properties: Schema.Schema.Any | undefined, direction: "decode" | "encode") =>
-  (...params: ReadonlyArray<Param>): Parse => {
-    const parse = properties === undefined
-      ? undefined
-      : direction === "decode"
-      ? ParseResult.decodeUnknown(params[0]!)
-      : ParseResult.encodeUnknown(params[0]!)
-    return (u, options, ast) => {
-      if (!Graph.isRelationship(u)) {
-        return ParseResult.fail(
-          new ParseResult.Type(ast, u, `Expected a relationship (Graph.Relationship), actual ${showActual(u)}`)
-        )
-      }
-      if (type !== undefined && u.type !== type) {
-        return ParseResult.fail(new ParseResult.Type(ast, u, `Expected a relationship of type :${type}, actual ${String(u)}`))
-      }
-      if (parse === undefined) return ParseResult.succeed(u)
-      return mapProperties(
-        parse,
-        u,
-        options,
-        ast,
-        (p: Graph.Properties) =>
-          new Graph.Relationship(u.identity, u.start, u.end, u.type, p, u.elementId, u.startNodeElementId, u.endNodeElementId)
-      )
-    }
-  }
-
 /** the overloads of `Relationship` */
 type RelationshipSchemas = {
   <A extends Graph.Properties, I extends Graph.Properties, R>(
@@ -361,13 +345,14 @@ const makeRelationship = (
   }
 ): Schema.Schema.Any => {
   const { properties = undefined, type = undefined } = isSchema(options) ? { properties: options } : options ?? {}
-  return Schema.declare(properties === undefined ? [] : [properties], {
-    decode: relationshipParse(type, properties, "decode"),
-    encode: relationshipParse(type, properties, "encode")
-  }, {
+  return entity<Graph.Relationship>({
+    what: "a relationship (Graph.Relationship)",
+    is: Graph.isRelationship,
+    refuse: (r) => (type === undefined || r.type === type ? undefined : `Expected a relationship of type :${type}, actual ${String(r)}`),
+    rebuild: (r, p) => new Graph.Relationship(r.identity, r.start, r.end, r.type, p, r.elementId, r.startNodeElementId, r.endNodeElementId),
     identifier: "Neo4jSchema.Relationship",
     description: type === undefined ? "a relationship" : `a relationship of type :${type}`
-  })
+  }, properties)
 }
 
 /**
@@ -409,10 +394,8 @@ const ANY_RELATIONSHIP: Schema.Schema<Graph.Relationship, Graph.Relationship> = 
  * each relationship through its schema, the path rebuilt from them.
  */
 const pathParse = (direction: "decode" | "encode") => (node: Param, relationship: Param): Parse => {
-  const parseNode = direction === "decode" ? ParseResult.decodeUnknown(node) : ParseResult.encodeUnknown(node)
-  const parseRelationship = direction === "decode"
-    ? ParseResult.decodeUnknown(relationship)
-    : ParseResult.encodeUnknown(relationship)
+  const parseNode = parserOf(node, direction)
+  const parseRelationship = parserOf(relationship, direction)
   return (u, options, ast) => {
     if (!Graph.isPath(u)) {
       return ParseResult.fail(new ParseResult.Type(ast, u, `Expected a path (Graph.Path), actual ${showActual(u)}`))
@@ -638,31 +621,11 @@ export const VectorOf = <T extends Vectors.VectorType>(
 // ---------------------------------------------------------------------------------------------
 // temporal values
 
-const TEMPORAL_CLASSES: ReadonlyArray<readonly [string, new(...args: Array<any>) => object]> = [
-  ["Date", Temporal.Date],
-  ["LocalTime", Temporal.LocalTime],
-  ["Time", Temporal.Time],
-  ["LocalDateTime", Temporal.LocalDateTime],
-  ["DateTime", Temporal.DateTime],
-  ["Duration", Temporal.Duration]
-]
-
-/** what came instead, for a message: `LocalDateTime 2015-07-04T19:32:24`, `"2015-07-04"`, `36n`, ... */
-const describeActual = (u: unknown): string => {
-  for (const [name, cls] of TEMPORAL_CLASSES) if (u instanceof cls) return `${name} ${String(u)}`
-  if (u instanceof globalThis.Date) return `JS Date ${Number.isNaN(u.getTime()) ? "Invalid Date" : u.toISOString()}`
-  if (typeof u === "string") return JSON.stringify(u)
-  if (typeof u === "bigint") return `${u}n`
-  if (u === null || typeof u !== "object") return String(u)
-  const name = (u as { readonly constructor?: { readonly name?: unknown } }).constructor?.name
-  return typeof name === "string" && name !== "Object" ? `a ${name}` : "an object"
-}
-
 const instance = <A extends Equal.Equal>(name: string, cls: new(...args: Array<any>) => A): Schema.Schema<A> =>
   Schema.declare((u: unknown): u is A => u instanceof cls, {
     identifier: `Neo4jSchema.${name}`,
     description: `a Neo4j ${name} (Temporal.${name})`,
-    message: (issue) => `Expected a Neo4j ${name} (Temporal.${name}), actual ${describeActual(issue.actual)}`,
+    message: (issue) => `Expected a Neo4j ${name} (Temporal.${name}), actual ${showActual(issue.actual)}`,
     pretty: () => (value: A) => `${name}(${String(value)})`,
     equivalence: () => Equal.equals
   })

@@ -325,7 +325,7 @@ describe("Neo4jSchema temporal instance schemas", () => {
     expect(decodeError(Neo4jSchema.LocalTime, 60n)).toBe("Expected a Neo4j LocalTime (Temporal.LocalTime), actual 60n")
     expect(decodeError(Neo4jSchema.Time, null)).toBe("Expected a Neo4j Time (Temporal.Time), actual null")
     expect(decodeError(Neo4jSchema.LocalDateTime, { year: 2024 })).toBe(
-      "Expected a Neo4j LocalDateTime (Temporal.LocalDateTime), actual an object"
+      `Expected a Neo4j LocalDateTime (Temporal.LocalDateTime), actual {"year":2024}`
     )
     // an Effect DateTime is not a Neo4j one: DateTimeUtc / DateTimeZoned convert
     expect(decodeError(Neo4jSchema.DateTime, DateTime.unsafeMake(0))).toContain("Expected a Neo4j DateTime (Temporal.DateTime), actual ")

@@ -168,7 +168,9 @@ export interface Runner {
 /**
  * How the query is built from the encoded request: a function giving a `Cypher.Query` (its
  * interpolated values are its parameters) or a string (the encoded request is its parameter
- * map), or a fixed string (the same).
+ * map), or a fixed string (the same). A string needs a request that encodes to a parameter map
+ * (an object, or nothing: `Schema.Void`), which the types check: with any other request
+ * (`Schema.String`, `Schema.Array(...)`), only a function giving a `Cypher.Query` compiles.
  *
  * @example
  * ```ts
@@ -177,12 +179,29 @@ export interface Runner {
  *
  * const interpolated: QuerySchema.Execute<{ readonly name: string }> = (req) => cypher`MATCH (p:Person {name: ${req.name}}) RETURN p`
  * const named: QuerySchema.Execute<{ readonly name: string }> = "MATCH (p:Person {name: $name}) RETURN p"
+ * // a string request is no parameter map: it must be interpolated
+ * const byName: QuerySchema.Execute<string> = (name) => cypher`MATCH (p:Person {name: ${name}}) RETURN p`
  * ```
  *
  * @since 0.1.0
  * @category models
  */
-export type Execute<I> = string | ((request: I) => string | Query)
+export type Execute<I> = [I] extends [ParameterMap] ? string | ((request: I) => string | Query) : (request: I) => Query
+
+/**
+ * What a string query takes as its parameters: an object of them, or none.
+ *
+ * @example
+ * ```ts
+ * import type { QuerySchema } from "effect-neo4j"
+ *
+ * const parameters: QuerySchema.ParameterMap = { name: "Ada", born: 1815 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ParameterMap = Readonly<Record<string, unknown>> | void | undefined
 
 /**
  * A typed query: called with a request, it runs over the driver from the context; `.in(runner)`

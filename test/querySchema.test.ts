@@ -9,6 +9,7 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Exit, Option, ParseResult, Schema, Stream } from "effect"
 import { cypher, QuerySchema as Index } from "../src/index.js"
+import type { Cypher } from "../src/index.js"
 import { Neo4jDriver } from "../src/Neo4jDriver.js"
 import { ResultCardinalityError } from "../src/Neo4jError.js"
 import type { Neo4jError } from "../src/Neo4jError.js"
@@ -270,7 +271,9 @@ describe("QuerySchema: requests that do not encode (nothing sent)", () => {
         Result: Schema.Struct({ name: Schema.String }),
         execute: (req) => cypher`MATCH (p:Person {age: ${req.age}}) RETURN p.name AS name`
       })
-      // a string query with a request that encodes to a string: it has no parameter map
+      // a string query with a request that encodes to a string: it has no parameter map (a type
+      // error, and should the types be bypassed, a QueryParametersError with nothing sent)
+      // @ts-expect-error a string request is no parameter map: only a function giving a Cypher.Query compiles
       const notAMap = QuerySchema.void({ Request: Schema.String, execute: "CREATE (:Tag {name: $name})" })
       const errors = yield* withDriverService(stub, () =>
         Effect.all([
@@ -448,7 +451,7 @@ describe("QuerySchema: types", () => {
       Effect.Effect<ReadonlyArray<Row>, QuerySchema.QuerySchemaError | Neo4jError, never>
     >()
 
-    const findOne = QuerySchema.findOne({ Request: Schema.String, Result: Person, execute: "RETURN $x" })
+    const findOne = QuerySchema.findOne({ Request: Schema.String, Result: Person, execute: (x) => cypher`RETURN ${x}` })
     expectTypeOf(findOne).returns.toEqualTypeOf<
       Effect.Effect<Option.Option<Row>, QuerySchema.QuerySchemaError | Neo4jError, Neo4jDriver>
     >()
@@ -473,6 +476,16 @@ describe("QuerySchema: types", () => {
     expectTypeOf(withClock).returns.toEqualTypeOf<
       Effect.Effect<ReadonlyArray<{ readonly age: number }>, QuerySchema.QuerySchemaError | Neo4jError, Neo4jDriver | Clock>
     >()
+    // a string query needs a request that encodes to a parameter map (or to nothing)
+    QuerySchema.void({ Request: Schema.Struct({ name: Schema.String }), execute: "CREATE (:P {name: $name})" })
+    QuerySchema.void({ Request: Schema.Void, execute: "CREATE (:P)" })
+    QuerySchema.void({ Request: Schema.Array(Schema.String), execute: (names) => cypher`UNWIND ${names} AS n CREATE (:P {name: n})` })
+    // @ts-expect-error an array is no parameter map
+    QuerySchema.void({ Request: Schema.Array(Schema.String), execute: "UNWIND $names AS n CREATE (:P {name: n})" })
+    // @ts-expect-error a number is no parameter map, nor is the string a function would build from it
+    QuerySchema.findAll({ Request: Schema.Number, Result: Person, execute: (n) => `MATCH (p) RETURN p LIMIT ${n}` })
+    expectTypeOf<QuerySchema.Execute<number>>().toEqualTypeOf<(request: number) => Cypher.Query>()
+
     // a request of the wrong type does not compile
     // @ts-expect-error since must be a Date
     findAll({ since: "2020-01-01" })

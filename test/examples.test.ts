@@ -4,7 +4,8 @@
  * "effect-neo4j/node") resolved to the sources. `npm run docs` (@effect/docgen) checks the
  * examples it renders, but not those on a class itself, a class member or an interface member:
  * this test checks them all, so an example that stops compiling fails `npm test` too. So are the
- * ```ts snippets of README.md and the guides in docs/.
+ * ```ts snippets of README.md and the guides in docs/, and the guide of typed queries shows the
+ * repository its test runs.
  */
 import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
@@ -140,4 +141,13 @@ describe("doc comment examples", () => {
     expect(examples.length).toBeGreaterThan(20)
     expect(typecheck(examples)).toEqual([])
   }, 120_000)
+
+  it("docs/typed-queries.md shows test/schema/people.ts, the repository people.test.ts runs, as it is", () => {
+    const guide = fs.readFileSync(path.join(root, "docs", "typed-queries.md"), "utf8")
+    const shown = /^```ts\n([\s\S]*?)^```/m.exec(guide)?.[1]
+    const file = fs.readFileSync(path.join(root, "test", "schema", "people.ts"), "utf8")
+    // the file without its header comment, importing the package by its name
+    const code = file.slice(file.indexOf("import ")).replaceAll(`from "../../src/index.js"`, `from "effect-neo4j"`)
+    expect(shown).toBe(code)
+  })
 })

@@ -18,7 +18,7 @@ import { StubServer } from "../../src/testing/index.js"
 import * as Values from "../../src/Values.js"
 import * as V from "../../src/Vector.js"
 import { failureOf, HEAD } from "../support.js"
-import { eager, lastRunParameters, withDriverService } from "./support.js"
+import { eager, lastRunParameters, nodeScript, relationshipScript, unboundScript, withDriverService } from "./support.js"
 
 // ---------------------------------------------------------------------------------------------
 // helpers (as in test/querySchema.test.ts)
@@ -34,17 +34,6 @@ const messageOf = <A>(result: Either.Either<A, ParseResult.ParseError>): string 
   if (Either.isRight(result)) throw new Error(`expected a decode failure, got ${String(result.right)}`)
   return result.left.message
 }
-
-// Bolt 5.x structures as a real server sends them (Node 0x4E: id, labels, properties, element
-// id; Relationship 0x52: id, start id, end id, type, properties, element id, start and end
-// element ids; UnboundRelationship 0x72: id, type, properties, element id; Path 0x50: nodes,
-// unbound relationships, indices)
-const nodeScript = (id: number, labels: ReadonlyArray<string>, properties: string) =>
-  `Structure<0x4E>[${id}, ${JSON.stringify(labels)}, ${properties}, "4:db:${id}"]`
-const relationshipScript = (id: number, start: number, end: number, type: string, properties: string) =>
-  `Structure<0x52>[${id}, ${start}, ${end}, "${type}", ${properties}, "5:db:${id}", "4:db:${start}", "4:db:${end}"]`
-const unboundScript = (id: number, type: string, properties: string) =>
-  `Structure<0x72>[${id}, "${type}", ${properties}, "5:db:${id}"]`
 
 const PersonProperties = Schema.Struct({
   name: Schema.String,

@@ -27,6 +27,7 @@ import { DateTime as EffectDateTime, Duration as EffectDurationModule, Effect, E
 import type { AST } from "effect/SchemaAST"
 import type { ParseOptions } from "effect/SchemaAST"
 import * as Graph from "./Graph.js"
+import { compile as compileFast, MISS, register as registerFast } from "./internal/schema/fastDecode.js"
 import { normalizeBig } from "./internal/values/integers.js"
 import * as Spatial from "./Spatial.js"
 import * as Temporal from "./Temporal.js"
@@ -61,11 +62,12 @@ const showActual = (u: unknown): string => {
     case "object": {
       if (u === null) return "null"
       if (Array.isArray(u)) return `[${u.map(showActual).join(",")}]`
-      if (u.toString !== Object.prototype.toString) return String(u)
+      // any object may come: one whose toString is not a function, or throws, or a cycle
       try {
-        return JSON.stringify(u, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))
+        if (typeof u.toString === "function" && u.toString !== Object.prototype.toString) return String(u)
+        return JSON.stringify(u, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)) ?? "an object"
       } catch {
-        return String(u)
+        return "an object"
       }
     }
     default:
@@ -116,6 +118,16 @@ export const Integer: Schema.Schema<number, number | bigint> = Schema.transformO
   }
 ).annotations({ identifier: "Neo4jSchema.Integer" })
 
+const MIN_SAFE_BIG = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER)
+
+registerFast(Integer.ast, (u) =>
+  typeof u === "number"
+    ? Number.isSafeInteger(u) ? u : MISS
+    : typeof u === "bigint" && u >= MIN_SAFE_BIG && u <= MAX_SAFE_BIG
+    ? Number(u)
+    : MISS)
+
 /**
  * An Integer as a `bigint`: decodes any Integer, whether the driver gives it as a `number` (a
  * safe integer) or a `bigint`, and refuses a fractional number (a Float). Encodes to the
@@ -154,6 +166,13 @@ export const BigInteger: Schema.Schema<bigint, number | bigint> = Schema.transfo
     encode: ParseResult.succeed
   }
 ).annotations({ identifier: "Neo4jSchema.BigInteger" })
+
+registerFast(BigInteger.ast, (u) =>
+  typeof u === "bigint"
+    ? u >= INT64_MIN && u <= INT64_MAX ? u : MISS
+    : typeof u === "number" && Number.isSafeInteger(u)
+    ? BigInt(u)
+    : MISS)
 
 // ---------------------------------------------------------------------------------------------
 // Float, graph values, Point and Vector
@@ -195,6 +214,8 @@ export const Float: Schema.Schema<number, number | FloatValue> = Schema.transfor
     encode: (n) => ParseResult.succeed(float(n))
   }
 ).annotations({ identifier: "Neo4jSchema.Float" })
+
+registerFast(Float.ast, (u) => (typeof u === "number" ? u : u instanceof FloatValue ? u.value : MISS))
 
 /** a schema as `Schema.declare` hands its type parameters over */
 type Param = Schema.Schema<any, any, never>
@@ -241,10 +262,21 @@ const entity = <V extends { readonly properties: Graph.Properties }>(
       })
     }
   }
-  return Schema.declare(properties === undefined ? [] : [properties], { decode: parse("decode"), encode: parse("encode") }, {
+  const schema = Schema.declare(properties === undefined ? [] : [properties], { decode: parse("decode"), encode: parse("encode") }, {
     identifier: kind.identifier,
     description: kind.description
   })
+  // the fast path of rows (QuerySchema), when the properties schema has one
+  const fastProperties = properties === undefined ? (p: unknown) => p : compileFast(properties.ast)
+  if (fastProperties !== undefined) {
+    registerFast(schema.ast, (u) => {
+      if (!kind.is(u) || kind.refuse(u) !== undefined) return MISS
+      if (properties === undefined) return u
+      const decoded = fastProperties(u.properties)
+      return decoded === MISS ? MISS : kind.rebuild(u, decoded as Graph.Properties)
+    })
+  }
+  return schema
 }
 
 const labelText = (labels: ReadonlyArray<string>): string => labels.map((l) => ":" + l).join("")
@@ -492,6 +524,7 @@ export const Point: Schema.Schema<Spatial.Point> = Schema.declare(Spatial.isPoin
   identifier: "Neo4jSchema.Point",
   message: (issue) => `Expected a point (Spatial.Point), actual ${showActual(issue.actual)}`
 })
+registerFast(Point.ast, (u) => (Spatial.isPoint(u) ? u : MISS))
 
 const pointIn = (name: string, srids: ReadonlyArray<number>, identifier: string): Schema.Schema<Spatial.Point> =>
   Point.pipe(
@@ -563,6 +596,7 @@ export const Vector: Schema.Schema<Vectors.Vector> = Schema.declare(Vectors.isVe
   identifier: "Neo4jSchema.Vector",
   message: (issue) => `Expected a vector (Vector.Vector), actual ${showActual(issue.actual)}`
 })
+registerFast(Vector.ast, (u) => (Vectors.isVector(u) ? u : MISS))
 
 /**
  * The typed array of each vector element type.
@@ -621,14 +655,17 @@ export const VectorOf = <T extends Vectors.VectorType>(
 // ---------------------------------------------------------------------------------------------
 // temporal values
 
-const instance = <A extends Equal.Equal>(name: string, cls: new(...args: Array<any>) => A): Schema.Schema<A> =>
-  Schema.declare((u: unknown): u is A => u instanceof cls, {
+const instance = <A extends Equal.Equal>(name: string, cls: new(...args: Array<any>) => A): Schema.Schema<A> => {
+  const schema = Schema.declare((u: unknown): u is A => u instanceof cls, {
     identifier: `Neo4jSchema.${name}`,
     description: `a Neo4j ${name} (Temporal.${name})`,
     message: (issue) => `Expected a Neo4j ${name} (Temporal.${name}), actual ${showActual(issue.actual)}`,
     pretty: () => (value: A) => `${name}(${String(value)})`,
     equivalence: () => Equal.equals
   })
+  registerFast(schema.ast, (u) => (u instanceof cls ? u : MISS))
+  return schema
+}
 
 /**
  * A Neo4j `Date` (Cypher `DATE`) as the driver reads it: a `Temporal.Date`, decoded and encoded

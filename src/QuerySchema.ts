@@ -46,6 +46,7 @@
 import { Chunk, Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import { isQuery } from "./Cypher.js"
 import type { Query } from "./Cypher.js"
+import { compile as compileFast, MISS } from "./internal/schema/fastDecode.js"
 import { Neo4jDriver } from "./Neo4jDriver.js"
 import type { QueryConfig } from "./Neo4jDriver.js"
 import { ResultCardinalityError } from "./Neo4jError.js"
@@ -322,6 +323,9 @@ interface Decoded<A> {
 const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
   const decode = Schema.decodeUnknown(Result)
   const decodeSync = ParseResult.decodeUnknownEither(Result as Schema.Schema<A, AI, never>)
+  // most Result schemas compile to one plain function (internal/schema/fastDecode.ts); a row it
+  // does not take is decoded by the Schema, which also names what is wrong
+  const fast = compileFast(Result.ast)
   const one = (text: string, record: Neo4jRecord, index: number): Effect.Effect<A, QueryResultError, AR> =>
     Effect.mapError(decode(record.toObject()), (cause) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(cause)[0]
@@ -341,7 +345,15 @@ const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
       const rest: Array<Neo4jRecord> = []
       for (const record of records) {
         if (rest.length === 0) {
-          const row = decodeSync(record.toObject())
+          const object = record.toObject()
+          if (fast !== undefined) {
+            const row = fast(object)
+            if (row !== MISS) {
+              rows.push(row as A)
+              continue
+            }
+          }
+          const row = decodeSync(object)
           if (Either.isRight(row)) {
             rows.push(row.right)
             continue

@@ -524,7 +524,7 @@ export const Point: Schema.Schema<Spatial.Point> = Schema.declare(Spatial.isPoin
   identifier: "Neo4jSchema.Point",
   message: (issue) => `Expected a point (Spatial.Point), actual ${showActual(issue.actual)}`
 })
-registerFast(Point.ast, (u) => (Spatial.isPoint(u) ? u : MISS))
+registerFast(Point.ast, (u) => (Spatial.isPoint(u) ? u : MISS), { identity: true })
 
 const pointIn = (name: string, srids: ReadonlyArray<number>, identifier: string): Schema.Schema<Spatial.Point> =>
   Point.pipe(
@@ -596,7 +596,7 @@ export const Vector: Schema.Schema<Vectors.Vector> = Schema.declare(Vectors.isVe
   identifier: "Neo4jSchema.Vector",
   message: (issue) => `Expected a vector (Vector.Vector), actual ${showActual(issue.actual)}`
 })
-registerFast(Vector.ast, (u) => (Vectors.isVector(u) ? u : MISS))
+registerFast(Vector.ast, (u) => (Vectors.isVector(u) ? u : MISS), { identity: true })
 
 /**
  * The typed array of each vector element type.
@@ -663,7 +663,7 @@ const instance = <A extends Equal.Equal>(name: string, cls: new(...args: Array<a
     pretty: () => (value: A) => `${name}(${String(value)})`,
     equivalence: () => Equal.equals
   })
-  registerFast(schema.ast, (u) => (u instanceof cls ? u : MISS))
+  registerFast(schema.ast, (u) => (u instanceof cls ? u : MISS), { identity: true })
   return schema
 }
 

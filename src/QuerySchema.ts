@@ -46,12 +46,12 @@
 import { Chunk, Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import { isQuery } from "./Cypher.js"
 import type { Query } from "./Cypher.js"
-import { compile as compileFast, MISS } from "./internal/schema/fastDecode.js"
+import { compile as compileFast, compileRow, MISS } from "./internal/schema/fastDecode.js"
 import { Neo4jDriver } from "./Neo4jDriver.js"
 import type { QueryConfig } from "./Neo4jDriver.js"
 import { ResultCardinalityError } from "./Neo4jError.js"
 import type { Neo4jError } from "./Neo4jError.js"
-import type { Neo4jRecord } from "./Record.js"
+import type { Neo4jRecord, RecordShape } from "./Record.js"
 import type { Result } from "./Result.js"
 
 /**
@@ -323,9 +323,23 @@ interface Decoded<A> {
 const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
   const decode = Schema.decodeUnknown(Result)
   const decodeSync = ParseResult.decodeUnknownEither(Result as Schema.Schema<A, AI, never>)
-  // most Result schemas compile to one plain function (internal/schema/fastDecode.ts); a row it
-  // does not take is decoded by the Schema, which also names what is wrong
-  const fast = compileFast(Result.ast)
+  // most Result schemas compile to one plain function (internal/schema/fastDecode.ts), which
+  // reads a struct's columns from the record's values; a row it does not take is decoded by the
+  // Schema, which also names what is wrong
+  const fastRow = compileRow(Result.ast)
+  const fast = fastRow === undefined ? compileFast(Result.ast) : undefined
+  let shape: RecordShape | undefined
+  let rowOf: ((values: ReadonlyArray<unknown>) => unknown) | undefined
+  const decodeFast = (record: Neo4jRecord): unknown => {
+    if (fastRow !== undefined) {
+      if (record.shape !== shape) {
+        shape = record.shape
+        rowOf = fastRow(shape.keys)
+      }
+      return rowOf!(record.values)
+    }
+    return fast === undefined ? MISS : fast(record.toObject())
+  }
   const one = (text: string, record: Neo4jRecord, index: number): Effect.Effect<A, QueryResultError, AR> =>
     Effect.mapError(decode(record.toObject()), (cause) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(cause)[0]
@@ -345,15 +359,12 @@ const decoder = <A, AI, AR>(Result: Schema.Schema<A, AI, AR>) => {
       const rest: Array<Neo4jRecord> = []
       for (const record of records) {
         if (rest.length === 0) {
-          const object = record.toObject()
-          if (fast !== undefined) {
-            const row = fast(object)
-            if (row !== MISS) {
-              rows.push(row as A)
-              continue
-            }
+          const decoded = decodeFast(record)
+          if (decoded !== MISS) {
+            rows.push(decoded as A)
+            continue
           }
-          const row = decodeSync(object)
+          const row = decodeSync(record.toObject())
           if (Either.isRight(row)) {
             rows.push(row.right)
             continue

@@ -2,14 +2,14 @@
  * The fast path of row decoding (src/internal/schema/fastDecode.ts) against the Schema itself:
  * for every Result shape it compiles, on valid rows, rows with a field changed to anything, rows
  * missing a key or with one more, and arbitrary values, a compiled decoder gives exactly what
- * `Schema.decodeUnknownEither` gives (the same value, keys in the same order) or `MISS`, and
- * `MISS` only where the Schema fails too. And the shapes it must leave to the Schema.
+ * `Schema.decodeUnknownEither` gives (an equal value, keys in the same order) or `MISS`, and
+ * `MISS` only where the Schema fails too; so does the row decoder, reading a record's values. And the shapes it must leave to the Schema.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import fc from "fast-check"
 import * as Graph from "../../src/Graph.js"
-import { compile, MISS } from "../../src/internal/schema/fastDecode.js"
+import { compile, compileRow, MISS } from "../../src/internal/schema/fastDecode.js"
 import * as Neo4jSchema from "../../src/Neo4jSchema.js"
 import * as Spatial from "../../src/Spatial.js"
 import * as Temporal from "../../src/Temporal.js"
@@ -164,16 +164,22 @@ describe("the fast path of row decoding", () => {
       fc.assert(
         fc.property(mutated(rows), (row) => {
           const expected = decode(row)
-          const actual = fast!(row)
-          if (actual === MISS) {
-            missed++
-            expect(Either.isLeft(expected)).toBe(true)
-          } else {
-            taken++
-            expect(Either.isRight(expected)).toBe(true)
-            const value = Either.getOrThrow(expected)
-            expect(actual).toEqual(value)
-            if (typeof value === "object" && value !== null) expect(Object.keys(actual as object)).toEqual(Object.keys(value))
+          const check = (actual: unknown) => {
+            if (actual === MISS) {
+              missed++
+              expect(Either.isLeft(expected)).toBe(true)
+            } else {
+              taken++
+              expect(Either.isRight(expected)).toBe(true)
+              const value = Either.getOrThrow(expected)
+              expect(actual).toEqual(value)
+              if (typeof value === "object" && value !== null) expect(Object.keys(actual as object)).toEqual(Object.keys(value))
+            }
+          }
+          check(fast!(row))
+          // a record: the row's keys as the result's keys, its values as the record's
+          if (typeof row === "object" && row !== null && !Array.isArray(row) && Object.getPrototypeOf(row) === Object.prototype) {
+            check(compileRow(schema.ast)!(Object.keys(row))(Object.values(row)))
           }
         }),
         { numRuns: 2000, seed: 0x14 }

@@ -5,8 +5,9 @@
  * Either per property and wrapper per node of `ParseResult`'s interpreter.
  *
  * Exactness: a compiled decoder succeeds only where `Schema.decodeUnknownEither(schema)` with
- * the default options succeeds, and gives the same output (fresh objects and arrays, the
- * declared keys in declared order, an absent optional key left out). When it cannot say (its
+ * the default options succeeds, and gives an equal output: fresh objects with the declared keys
+ * in declared order, an absent optional key left out; an array of plain values (strings,
+ * numbers, ...) is the array read, where the Schema would copy it. When it cannot say (its
  * `MISS`), the caller decodes with the Schema itself, which also gives the error. A schema with
  * anything else (transformations other than the registered ones, declarations not registered,
  * unions of structs, index signatures, suspensions, parse-option or decoding-fallback
@@ -21,6 +22,18 @@ export const MISS: unique symbol = Symbol.for("effect-neo4j/schema/MISS")
 /** A compiled decoder: the decoded value, or `MISS`. */
 export type FastDecode = (u: unknown) => unknown
 
+/**
+ * Decoders that give the value itself when they take it (keywords, literals, their unions and
+ * filters, instance checks): an array of such values is checked, not copied.
+ */
+const identities = new WeakSet<FastDecode>()
+
+const identity = (test: (u: unknown) => boolean): FastDecode => {
+  const decode: FastDecode = (u) => (test(u) ? u : MISS)
+  identities.add(decode)
+  return decode
+}
+
 /** Decoders of ASTs the compiler cannot read (Neo4jSchema's transformations and declarations). */
 const registered = new WeakMap<AST.AST, FastDecode>()
 
@@ -29,8 +42,9 @@ const registered = new WeakMap<AST.AST, FastDecode>()
  * Registered on the exact AST node: an annotated copy (`schema.annotations(...)`) is another
  * node, and is decoded by the Schema.
  */
-export const register = (ast: AST.AST, decode: FastDecode): void => {
+export const register = (ast: AST.AST, decode: FastDecode, options?: { readonly identity?: boolean }): void => {
   registered.set(ast, decode)
+  if (options?.identity === true) identities.add(decode)
 }
 
 const isRecord = (u: unknown): u is Record<PropertyKey, unknown> =>
@@ -67,10 +81,15 @@ const predicateOf = (ast: AST.AST): ((u: unknown) => boolean) | undefined => {
   }
 }
 
-const compileStruct = (ast: AST.TypeLiteral): FastDecode | undefined => {
-  if (ast.indexSignatures.length > 0) return undefined
-  // an empty struct is Schema's "not nullable" check, and decodes to the value itself
-  if (ast.propertySignatures.length === 0) return (u) => (u === null || u === undefined ? MISS : u)
+/** The properties of a struct, compiled: names, whether optional, decoders. */
+interface Fields {
+  readonly names: ReadonlyArray<string>
+  readonly optional: ReadonlyArray<boolean>
+  readonly decoders: ReadonlyArray<FastDecode>
+}
+
+const compileFields = (ast: AST.TypeLiteral): Fields | undefined => {
+  if (ast.indexSignatures.length > 0 || ast.propertySignatures.length === 0) return undefined
   const names: Array<string> = []
   const optional: Array<boolean> = []
   const decoders: Array<FastDecode> = []
@@ -82,6 +101,17 @@ const compileStruct = (ast: AST.TypeLiteral): FastDecode | undefined => {
     optional.push(ps.isOptional)
     decoders.push(decode)
   }
+  return { names, optional, decoders }
+}
+
+const compileStruct = (ast: AST.TypeLiteral): FastDecode | undefined => {
+  // an empty struct is Schema's "not nullable" check, and decodes to the value itself
+  if (ast.indexSignatures.length === 0 && ast.propertySignatures.length === 0) {
+    return identity((u) => u !== null && u !== undefined)
+  }
+  const fields = compileFields(ast)
+  if (fields === undefined) return undefined
+  const { decoders, names, optional } = fields
   const n = names.length
   return (u) => {
     if (!isRecord(u)) return MISS
@@ -98,10 +128,47 @@ const compileStruct = (ast: AST.TypeLiteral): FastDecode | undefined => {
   }
 }
 
+/**
+ * A row decoder for a Result struct, read straight from a record's values (no object of its
+ * keys first): given the result's keys, the decoder of one record's values. As the struct's
+ * decoder would on `record.toObject()`: a key the result lacks is absent.
+ */
+export const compileRow = (
+  ast: AST.AST
+): ((keys: ReadonlyArray<string>) => (values: ReadonlyArray<unknown>) => unknown) | undefined => {
+  if (ast._tag !== "TypeLiteral" || registered.has(ast) || hasParseAnnotations(ast)) return undefined
+  const fields = compileFields(ast)
+  if (fields === undefined) return undefined
+  const { decoders, names, optional } = fields
+  const n = names.length
+  return (keys) => {
+    const at = names.map((name) => keys.indexOf(name))
+    return (values) => {
+      const out: Record<string, unknown> = {}
+      for (let i = 0; i < n; i++) {
+        const index = at[i]!
+        if (index < 0 && optional[i]) continue
+        const v = decoders[i]!(index < 0 ? undefined : values[index])
+        if (v === MISS) return MISS
+        out[names[i]!] = v
+      }
+      return out
+    }
+  }
+}
+
 const compileTuple = (ast: AST.TupleType): FastDecode | undefined => {
   if (ast.elements.length === 0 && ast.rest.length === 1) {
     const element = compile(ast.rest[0]!.type)
     if (element === undefined) return undefined
+    if (identities.has(element)) {
+      // the Schema would copy the array; the elements are the same, so the array read is returned
+      return (u) => {
+        if (!Array.isArray(u)) return MISS
+        for (let i = 0; i < u.length; i++) if (element(u[i]) === MISS) return MISS
+        return u
+      }
+    }
     return (u) => {
       if (!Array.isArray(u)) return MISS
       const out = new Array<unknown>(u.length)
@@ -143,7 +210,7 @@ export const compile = (ast: AST.AST): FastDecode | undefined => {
   if (own !== undefined) return own
   if (hasParseAnnotations(ast)) return undefined
   const test = predicateOf(ast)
-  if (test !== undefined) return (u) => (test(u) ? u : MISS)
+  if (test !== undefined) return identity(test)
   switch (ast._tag) {
     case "TypeLiteral":
       return compileStruct(ast)
@@ -158,18 +225,19 @@ export const compile = (ast: AST.AST): FastDecode | undefined => {
         if (t === undefined) return undefined
         tests.push(t)
       }
-      return (u) => {
-        for (let i = 0; i < tests.length; i++) if (tests[i]!(u)) return u
-        return MISS
-      }
+      return identity((u) => {
+        for (let i = 0; i < tests.length; i++) if (tests[i]!(u)) return true
+        return false
+      })
     }
     case "Refinement": {
       const from = compile(ast.from)
       if (from === undefined) return undefined
+      const filter = (v: unknown) => (Option.isNone(ast.filter(v, DEFAULT_OPTIONS, ast)) ? v : MISS)
+      if (identities.has(from)) return identity((u) => from(u) !== MISS && filter(u) !== MISS)
       return (u) => {
         const v = from(u)
-        if (v === MISS) return MISS
-        return Option.isNone(ast.filter(v, DEFAULT_OPTIONS, ast)) ? v : MISS
+        return v === MISS ? MISS : filter(v)
       }
     }
     default:

@@ -158,7 +158,7 @@ const runClient = (entry: Entry, a: ClientArgs, extra: ReadonlyArray<string> = [
 // ---------------------------------------------------------------------------------------------
 // workloads
 
-type Side = "ours" | "oursChunked" | "oursTyped" | "theirs" | "theirsNumbers" | "raw" | "rawDecode"
+type Side = "ours" | "oursPromise" | "oursChunked" | "oursTyped" | "theirs" | "theirsNumbers" | "raw" | "rawDecode"
 
 interface Spec {
   readonly id: string
@@ -177,7 +177,9 @@ const SPECS: ReadonlyArray<Spec> = [
     size: SIZES.stream,
     warmup: SIZES.stream / 10,
     // the raw client speaks Bolt 5.8 through a plain handshake only
-    sides: BOLT === "5.8" ? ["ours", "theirs", "theirsNumbers", "raw", "rawDecode"] : ["ours", "theirs", "theirsNumbers"]
+    sides: BOLT === "5.8"
+      ? ["ours", "oursPromise", "theirs", "theirsNumbers", "raw", "rawDecode"]
+      : ["ours", "oursPromise", "theirs", "theirsNumbers"]
   },
   {
     id: "nodes",
@@ -185,7 +187,7 @@ const SPECS: ReadonlyArray<Spec> = [
     workload: "nodes",
     size: SIZES.nodes,
     warmup: SIZES.nodes / 10,
-    sides: ["ours", "theirs"]
+    sides: ["ours", "oursPromise", "theirs"]
   },
   {
     id: "sequential",
@@ -193,7 +195,7 @@ const SPECS: ReadonlyArray<Spec> = [
     workload: "sequential",
     size: SIZES.sequential,
     warmup: Math.min(SIZES.sequential / 10, 1_000),
-    sides: ["ours", "theirs"]
+    sides: ["ours", "oursPromise", "theirs"]
   },
   {
     id: "concurrent",
@@ -201,7 +203,15 @@ const SPECS: ReadonlyArray<Spec> = [
     workload: "concurrent",
     size: SIZES.concurrent,
     warmup: Math.min(SIZES.concurrent / 10, 2_000),
-    sides: ["ours", "theirs"]
+    sides: ["ours", "oursPromise", "theirs"]
+  },
+  {
+    id: "sessions",
+    title: `session per query: ${SIZES.concurrent.toLocaleString("en")} sessions of one auto-commit query, ${CONCURRENCY} in flight`,
+    workload: "sessions",
+    size: SIZES.concurrent,
+    warmup: Math.min(SIZES.concurrent / 10, 2_000),
+    sides: ["ours", "oursPromise", "theirs"]
   },
   {
     id: "txfn",
@@ -209,7 +219,7 @@ const SPECS: ReadonlyArray<Spec> = [
     workload: "txfn",
     size: SIZES.txfn,
     warmup: Math.min(SIZES.txfn / 10, 500),
-    sides: ["ours", "theirs"]
+    sides: ["ours", "oursPromise", "theirs"]
   },
   {
     id: "eager",
@@ -225,7 +235,7 @@ const SPECS: ReadonlyArray<Spec> = [
     workload: "slow",
     size: SIZES.stream,
     warmup: 0,
-    sides: ["ours", "theirs", "oursChunked"]
+    sides: ["ours", "oursPromise", "theirs", "oursChunked"]
   },
   {
     id: "take10",
@@ -239,6 +249,7 @@ const SPECS: ReadonlyArray<Spec> = [
 
 const SIDE_NAMES: Record<Side, string> = {
   ours: "effect-neo4j",
+  oursPromise: "effect-neo4j, Promise callers (ManagedRuntime.runPromise per call)",
   oursChunked: "effect-neo4j, Stream.runForEachChunk",
   oursTyped: "effect-neo4j, QuerySchema.findAll",
   theirs: "neo4j-driver",
@@ -295,6 +306,8 @@ const main = async (): Promise<void> => {
     const r =
       side === "ours"
         ? await runClient(entries.effectNeo4j, a)
+        : side === "oursPromise"
+        ? await runClient(entries.effectNeo4j, { ...a, mode: "promise" })
         : side === "oursChunked"
           ? await runClient(entries.effectNeo4j, { ...a, chunked: true })
           : side === "oursTyped"
@@ -366,24 +379,33 @@ const main = async (): Promise<void> => {
   const fmt = (x: number | undefined, digits = 0): string =>
     x === undefined ? "–" : x >= 1000 && digits === 0 ? Math.round(x).toLocaleString("en") : x.toFixed(digits)
   const rows: Array<string> = []
+  /**
+   * One row: effect-neo4j in its two modes (fibers: `o`; Promise callers: `p`) against
+   * neo4j-driver (`t`), the ratio of each mode, and the target met when both modes meet it.
+   */
   const row = (
     workload: string,
     measure: string,
     o: number | undefined,
+    p: number | undefined,
     t: number | undefined,
     digits: number,
     target: string,
     met: (ratio: number) => boolean | undefined
   ) => {
-    // a growth near zero makes a ratio meaningless: "flat" rows show the two figures only
-    const ratio = target !== "flat" && o !== undefined && t !== undefined && t !== 0 ? o / t : undefined
-    const ok = ratio === undefined ? undefined : met(ratio)
+    // a growth near zero makes a ratio meaningless: "flat" rows show the figures only
+    const ratioOf = (x: number | undefined) => (target !== "flat" && x !== undefined && t !== undefined && t !== 0 ? x / t : undefined)
+    const ratios = [ratioOf(o), ratioOf(p)]
+    const verdicts = ratios.filter((r): r is number => r !== undefined).map(met)
+    const ok = verdicts.length === 0 || verdicts.includes(undefined) ? undefined : verdicts.every(Boolean)
+    const cell = (r: number | undefined) => (r === undefined ? "–" : `**${r.toFixed(2)}×**`)
     rows.push(
-      `| ${workload} | ${measure} | ${fmt(o, digits)} | ${fmt(t, digits)} | ${ratio === undefined ? "–" : `**${ratio.toFixed(2)}×**`} | ${target}${ok === undefined ? "" : ok ? " ✓" : " ✗"} |`
+      `| ${workload} | ${measure} | ${fmt(o, digits)} | ${fmt(p, digits)} | ${fmt(t, digits)} | ${cell(ratios[0])} | ${cell(ratios[1])} | ${target}${ok === undefined ? "" : ok ? " ✓" : " ✗"} |`
     )
   }
   const rate = (r: Run) => r.perSecond
   const rss = (r: Run) => r.peakRssMb
+  const heap = (r: Run) => r.heapPeakMb
   // RSS growth over the stream, past the heap's warm-up: the highest RSS sampled in the last
   // quarter minus the highest in the second quarter. Near 0 when memory is flat (a GC sawtooth
   // included); a driver that buffers what the consumer has not read yet grows with the stream.
@@ -392,47 +414,64 @@ const main = async (): Promise<void> => {
     const q = Math.floor(t.length / 4)
     return q < 1 ? undefined : Math.max(...t.slice(3 * q)) - Math.max(...t.slice(q, 2 * q))
   }
+  /** a measure of workload `id` in both modes against neo4j-driver */
+  const both = (id: string, label: string, measure: string, f: (r: Run) => number | undefined, digits: number, target: string, met: (ratio: number) => boolean | undefined) =>
+    row(label, measure, med(id, "ours", f), med(id, "oursPromise", f), med(id, "theirs", f), digits, target, met)
+  const memory = (id: string, label: string) => {
+    both(id, label, "peak RSS, MB", rss, 0, "≤ 1×", (x) => x <= 1)
+    both(id, label, "heap peak, MB", heap, 0, "≤ 1×", (x) => x <= 1)
+  }
 
   if (get("stream", "ours").length > 0) {
-    row("stream", "records/s", med("stream", "ours", rate), med("stream", "theirs", rate), 0, "≥ 3×", (x) => x >= 3)
-    row("stream", "peak RSS, MB", med("stream", "ours", rss), med("stream", "theirs", rss), 0, "–", () => undefined)
-    row("stream", "records/s vs disableLosslessIntegers", med("stream", "ours", rate), med("stream", "theirsNumbers", rate), 0, "–", () => undefined)
+    both("stream", "stream", "records/s", rate, 0, "≥ 4×", (x) => x >= 4)
+    memory("stream", "stream")
+    row("stream", "records/s vs disableLosslessIntegers", med("stream", "ours", rate), med("stream", "oursPromise", rate), med("stream", "theirsNumbers", rate), 0, "–", () => undefined)
   }
   if (get("nodes", "ours").length > 0) {
-    row("nodes", "records/s", med("nodes", "ours", rate), med("nodes", "theirs", rate), 0, "≥ 3×", (x) => x >= 3)
+    both("nodes", "nodes", "records/s", rate, 0, "≥ 4×", (x) => x >= 4)
+    memory("nodes", "nodes")
   }
   if (get("sequential", "ours").length > 0) {
-    row("sequential", "queries/s", med("sequential", "ours", rate), med("sequential", "theirs", rate), 0, "≥ 1.5×", (x) => x >= 1.5)
-    row("sequential", "p50 latency, ms", med("sequential", "ours", (r) => r.p50), med("sequential", "theirs", (r) => r.p50), 3, "lower is better", () => undefined)
-    row("sequential", "p99 latency, ms", med("sequential", "ours", (r) => r.p99), med("sequential", "theirs", (r) => r.p99), 3, "lower is better", () => undefined)
+    both("sequential", "sequential", "queries/s", rate, 0, "≥ 2×", (x) => x >= 2)
+    both("sequential", "sequential", "p50 latency, ms", (r) => r.p50, 3, "lower is better", () => undefined)
+    both("sequential", "sequential", "p99 latency, ms", (r) => r.p99, 3, "lower is better", () => undefined)
+    memory("sequential", "sequential")
   }
   if (get("concurrent", "ours").length > 0) {
-    row("concurrent", "queries/s", med("concurrent", "ours", rate), med("concurrent", "theirs", rate), 0, "≥ 1.5×", (x) => x >= 1.5)
-    row("concurrent", "p99 latency, ms", med("concurrent", "ours", (r) => r.p99), med("concurrent", "theirs", (r) => r.p99), 2, "lower is better", () => undefined)
+    both("concurrent", "executeQuery, 64 in flight", "queries/s", rate, 0, "≥ 2×", (x) => x >= 2)
+    both("concurrent", "executeQuery, 64 in flight", "p99 latency, ms", (r) => r.p99, 2, "lower is better", () => undefined)
+    memory("concurrent", "executeQuery, 64 in flight")
+  }
+  if (get("sessions", "ours").length > 0) {
+    both("sessions", "session per query, 64 in flight", "queries/s", rate, 0, "≥ 2×", (x) => x >= 2)
+    both("sessions", "session per query, 64 in flight", "p99 latency, ms", (r) => r.p99, 2, "lower is better", () => undefined)
+    memory("sessions", "session per query, 64 in flight")
   }
   if (get("txfn", "ours").length > 0) {
-    row("transaction functions", "transactions/s", med("txfn", "ours", rate), med("txfn", "theirs", rate), 0, "≥ 1.5×", (x) => x >= 1.5)
+    both("txfn", "transaction functions", "transactions/s", rate, 0, "≥ 2×", (x) => x >= 2)
+    memory("txfn", "transaction functions")
   }
   if (get("eager", "ours").length > 0) {
-    row("eager (executeQuery)", "records/s", med("eager", "ours", rate), med("eager", "theirs", rate), 0, "–", () => undefined)
+    row("eager (executeQuery)", "records/s", med("eager", "ours", rate), undefined, med("eager", "theirs", rate), 0, "–", () => undefined)
     // both figures effect-neo4j's: what decoding every row with a Schema costs
-    row("eager: QuerySchema.findAll / executeQuery", "records/s (both columns effect-neo4j: findAll, executeQuery)", med("eager", "oursTyped", rate), med("eager", "ours", rate), 0, "–", () => undefined)
+    row("eager: QuerySchema.findAll / executeQuery", "records/s (effect-neo4j: findAll, –, executeQuery)", med("eager", "oursTyped", rate), undefined, med("eager", "ours", rate), 0, "–", () => undefined)
   }
   if (get("slow", "ours").length > 0) {
-    row("slow consumer", "peak RSS, MB, Stream.runForEach", med("slow", "ours", rss), med("slow", "theirs", rss), 0, "≤ 1×", (x) => x <= 1)
-    row("slow consumer", "RSS growth (2nd → 4th quarter), MB, Stream.runForEach", med("slow", "ours", growth), med("slow", "theirs", growth), 1, "flat", () => undefined)
-    row("slow consumer", "peak RSS, MB, Stream.runForEachChunk", med("slow", "oursChunked", rss), med("slow", "theirs", rss), 0, "≤ 1×", (x) => x <= 1)
-    row("slow consumer", "RSS growth (2nd → 4th quarter), MB, Stream.runForEachChunk", med("slow", "oursChunked", growth), med("slow", "theirs", growth), 1, "flat", () => undefined)
+    both("slow", "slow consumer", "peak RSS, MB, Stream.runForEach", rss, 0, "≤ 1×", (x) => x <= 1)
+    both("slow", "slow consumer", "heap peak, MB, Stream.runForEach", heap, 0, "≤ 1×", (x) => x <= 1)
+    both("slow", "slow consumer", "RSS growth (2nd → 4th quarter), MB, Stream.runForEach", growth, 1, "flat", () => undefined)
+    row("slow consumer", "peak RSS, MB, Stream.runForEachChunk", med("slow", "oursChunked", rss), undefined, med("slow", "theirs", rss), 0, "≤ 1×", (x) => x <= 1)
+    row("slow consumer", "RSS growth (2nd → 4th quarter), MB, Stream.runForEachChunk", med("slow", "oursChunked", growth), undefined, med("slow", "theirs", growth), 1, "flat", () => undefined)
   }
   if (get("take10", "ours").length > 0) {
     const pulls = (r: Run) => r.server.byKind.stream?.pulls
     const sent = (r: Run) => r.server.byKind.stream?.records
-    row("take(10)", "PULLs seen by the server", med("take10", "ours", pulls), med("take10", "theirs", pulls), 0, "1", () => undefined)
-    row("take(10)", "records the server sent", med("take10", "ours", sent), med("take10", "theirs", sent), 0, "–", () => undefined)
+    row("take(10)", "PULLs seen by the server", med("take10", "ours", pulls), undefined, med("take10", "theirs", pulls), 0, "1", () => undefined)
+    row("take(10)", "records the server sent", med("take10", "ours", sent), undefined, med("take10", "theirs", sent), 0, "–", () => undefined)
   }
   if (get("stream", "raw").length > 0) {
-    row("stream: raw socket limit", "records/s, effect-neo4j / raw", med("stream", "ours", rate), med("stream", "raw", rate), 0, "–", () => undefined)
-    row("stream: raw socket + decoder", "records/s, effect-neo4j / raw+decode", med("stream", "ours", rate), med("stream", "rawDecode", rate), 0, "–", () => undefined)
+    row("stream: raw socket limit", "records/s, effect-neo4j / raw", med("stream", "ours", rate), med("stream", "oursPromise", rate), med("stream", "raw", rate), 0, "–", () => undefined)
+    row("stream: raw socket + decoder", "records/s, effect-neo4j / raw+decode", med("stream", "ours", rate), med("stream", "oursPromise", rate), med("stream", "rawDecode", rate), 0, "–", () => undefined)
   }
 
   // sanity: every run saw the records and PULLs it should have
@@ -445,8 +484,9 @@ const main = async (): Promise<void> => {
       }
     }
   }
-  const checkValues = (id: string) => new Set([...get(id, "ours"), ...get(id, "oursTyped"), ...get(id, "theirs")].map((r) => r.check))
-  for (const id of ["stream", "nodes", "slow", "eager"]) {
+  const checkValues = (id: string) =>
+    new Set([...get(id, "ours"), ...get(id, "oursPromise"), ...get(id, "oursTyped"), ...get(id, "theirs")].map((r) => r.check))
+  for (const id of ["stream", "nodes", "slow", "eager", "sequential", "concurrent", "sessions", "txfn"]) {
     if (checkValues(id).size > 1) failures.push(`${id}: the drivers disagree on the data (checksums ${[...checkValues(id)].join(", ")})`)
   }
 
@@ -462,35 +502,39 @@ const main = async (): Promise<void> => {
   )
   for (const c of checks) lines.push(`- check: ${c}`)
   lines.push("")
-  lines.push("| workload | measure | effect-neo4j | neo4j-driver | ratio ours/theirs | target |")
-  lines.push("|---|---|--:|--:|--:|---|")
+  lines.push(
+    "| workload | measure | effect-neo4j, fibers | effect-neo4j, Promise callers | neo4j-driver | ratio, fibers | ratio, Promise callers | target |"
+  )
+  lines.push("|---|---|--:|--:|--:|--:|--:|---|")
   lines.push(...rows)
   lines.push("")
   lines.push("<details><summary>every run (wall ms, CPU ms, peak RSS MB), and ratios on CPU time</summary>")
   lines.push("")
-  lines.push("| workload | client | wall ms per run | CPU ms per run | peak RSS MB | server PULLs / records |")
-  lines.push("|---|---|---|---|---|---|")
+  lines.push("| workload | client | wall ms per run | CPU ms per run | peak RSS MB | heap peak MB | server PULLs / records |")
+  lines.push("|---|---|---|---|---|---|---|")
   for (const spec of specs) {
     for (const side of spec.sides) {
       const rs = get(spec.id, side)
       if (rs.length === 0) continue
       const kind = spec.workload === "nodes" ? "nodes" : ["stream", "slow", "take10", "eager"].includes(spec.workload) ? "stream" : spec.workload === "txfn" ? "write" : "tiny"
       lines.push(
-        `| ${spec.id} | ${SIDE_NAMES[side]} | ${rs.map((r) => r.ms.toFixed(0)).join(", ")} | ${rs.map((r) => r.cpuMs.toFixed(0)).join(", ")} | ${rs.map((r) => r.peakRssMb.toFixed(0)).join(", ")} | ${rs.map((r) => `${r.server.byKind[kind]?.pulls ?? 0} / ${r.server.byKind[kind]?.records ?? 0}`).join(", ")} |`
+        `| ${spec.id} | ${SIDE_NAMES[side]} | ${rs.map((r) => r.ms.toFixed(0)).join(", ")} | ${rs.map((r) => r.cpuMs.toFixed(0)).join(", ")} | ${rs.map((r) => r.peakRssMb.toFixed(0)).join(", ")} | ${rs.map((r) => r.heapPeakMb.toFixed(0)).join(", ")} | ${rs.map((r) => `${r.server.byKind[kind]?.pulls ?? 0} / ${r.server.byKind[kind]?.records ?? 0}`).join(", ")} |`
       )
     }
   }
   lines.push("")
   lines.push("Work per second of client CPU time (user + system, all threads): steadier than wall time when other jobs share the cores.")
   lines.push("")
-  lines.push("| workload | effect-neo4j per CPU-s | neo4j-driver per CPU-s | ratio |")
-  lines.push("|---|--:|--:|--:|")
+  lines.push("| workload | effect-neo4j per CPU-s, fibers | Promise callers | neo4j-driver per CPU-s | ratio, fibers | ratio, Promise callers |")
+  lines.push("|---|--:|--:|--:|--:|--:|")
   for (const spec of specs) {
     if (spec.workload === "take10" || spec.workload === "slow") continue
     const perCpu = (r: Run) => (r.count / r.cpuMs) * 1000
     const o = med(spec.id, "ours", perCpu)
+    const p = med(spec.id, "oursPromise", perCpu)
     const t = med(spec.id, "theirs", perCpu)
-    if (o !== undefined && t !== undefined) lines.push(`| ${spec.id} | ${fmt(o)} | ${fmt(t)} | ${(o / t).toFixed(2)}× |`)
+    const ratio = (x: number | undefined) => (x === undefined || t === undefined ? "–" : `${(x / t).toFixed(2)}×`)
+    if (o !== undefined && t !== undefined) lines.push(`| ${spec.id} | ${fmt(o)} | ${fmt(p)} | ${fmt(t)} | ${ratio(o)} | ${ratio(p)} |`)
   }
   lines.push("")
   lines.push("</details>")

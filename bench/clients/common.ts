@@ -5,9 +5,21 @@
  * A client is run as `node --import tsx bench/clients/<driver>.ts '<json args>'`.
  */
 import { readFileSync } from "node:fs"
+import { getHeapStatistics } from "node:v8"
 
 /** The workloads (see bench/README.md). */
-export type Workload = "stream" | "nodes" | "sequential" | "concurrent" | "txfn" | "slow" | "take10" | "routing" | "eager" | "typed"
+export type Workload =
+  | "stream"
+  | "nodes"
+  | "sequential"
+  | "concurrent"
+  | "sessions"
+  | "txfn"
+  | "slow"
+  | "take10"
+  | "routing"
+  | "eager"
+  | "typed"
 
 /** What the orchestrator passes to a client. */
 export interface ClientArgs {
@@ -28,6 +40,13 @@ export interface ClientArgs {
   readonly lossless?: boolean
   /** effect-neo4j slow consumer only: Stream.runForEachChunk instead of Stream.runForEach */
   readonly chunked?: boolean
+  /**
+   * effect-neo4j only: how the workload enters Effect. `fiber` (the default): one Effect program,
+   * its callers fibers. `promise`: as an app that calls in from Promises (an HTTP handler, a
+   * queue consumer) does, each call a `ManagedRuntime.runPromise` of a runtime built from
+   * `Neo4jDriver.layer`.
+   */
+  readonly mode?: "fiber" | "promise"
 }
 
 /** What a client reports. */
@@ -44,6 +63,10 @@ export interface ClientResult {
   readonly peakRssMb: number
   /** resident set before the timed part, MB */
   readonly baseRssMb: number
+  /** the highest V8 heap use sampled (every 5 ms) during the timed part, MB */
+  readonly heapPeakMb: number
+  /** V8 heap use before the timed part (after a GC when --expose-gc), MB */
+  readonly baseHeapMb: number
   /** latency percentiles in ms, for call workloads */
   readonly p50?: number
   readonly p99?: number
@@ -73,6 +96,9 @@ export const peakRssMb = (): number => {
 
 export const rssMb = (): number => process.memoryUsage.rss() / MB
 
+/** The V8 heap in use, MB. */
+export const heapMb = (): number => getHeapStatistics().used_heap_size / MB
+
 /** The q-quantile (0..1) of unsorted samples. */
 export const percentile = (samples: Float64Array, q: number): number => {
   const s = Float64Array.from(samples).sort()
@@ -98,11 +124,18 @@ export const timed = async (
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   const baseRssMb = rssMb()
+  const baseHeapMb = heapMb()
+  let heapPeak = baseHeapMb
+  const sampler = setInterval(() => {
+    heapPeak = Math.max(heapPeak, heapMb())
+  }, 5)
   const c0 = process.cpuUsage()
   const t0 = performance.now()
   const r = await run()
   const ms = performance.now() - t0
   const cpu = process.cpuUsage(c0)
+  clearInterval(sampler)
+  heapPeak = Math.max(heapPeak, heapMb())
   return {
     workload,
     count: r.count,
@@ -111,6 +144,8 @@ export const timed = async (
     perSecond: (r.count / ms) * 1000,
     peakRssMb: peakRssMb(),
     baseRssMb,
+    heapPeakMb: heapPeak,
+    baseHeapMb,
     ...(r.latencies ? { p50: percentile(r.latencies, 0.5), p99: percentile(r.latencies, 0.99) } : {}),
     ...(r.rssTrace ? { rssTrace: r.rssTrace } : {}),
     check: r.check

@@ -5,15 +5,16 @@
  * user would write them: `driver.stream` + `Stream.runFold` for full streams (a pure step per
  * record), `Stream.runForEach` with an `Effect.sleep` for the slow consumer, `Stream.take(10)`,
  * `session.run` + `result.list` for auto-commit queries, `driver.executeQuery` with
- * `Effect.forEach({ concurrency })`, `session.executeWrite`; the stream's records read whole by
+ * `Effect.forEach({ concurrency })`, a session per query (`sessions`), `session.executeWrite`; the
+ * stream's records read whole by
  * `driver.executeQuery` (`eager`) and by a `QuerySchema.findAll` that decodes every row (`typed`).
  */
-import { Chunk, Effect, Schema, Stream } from "effect"
-import type { Scope } from "effect"
+import { Chunk, Effect, Exit, ManagedRuntime, Schema, Scope, Stream } from "effect"
 import * as Auth from "../../src/Auth.js"
 import type * as Graph from "../../src/Graph.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import type { Neo4jError } from "../../src/Neo4jError.js"
+import type * as Session from "../../src/Session.js"
 import * as Neo4jSchema from "../../src/Neo4jSchema.js"
 import * as QuerySchema from "../../src/QuerySchema.js"
 import * as Q from "../server/queries.js"
@@ -39,6 +40,13 @@ const fold = (driver: Driver, query: string, n: number, step: (acc: number, r: {
       acc.check = step(acc.check, r)
       return acc
     })
+  )
+
+/** A session of its own for one query, closed after it (what a request handler without executeQuery does). */
+const sessionQuery = (driver: Driver) =>
+  Effect.scoped(
+    Effect.flatMap(driver.session(), (session) =>
+      Effect.flatMap(session.run(Q.TINY), (result) => Effect.map(result.list, (records) => Chunk.unsafeGet(records, 0).get("x") as number)))
   )
 
 /** The stream workload as a typed query: the request encoded, every row decoded and checked. */
@@ -73,6 +81,24 @@ const workloads: Record<ClientArgs["workload"], Work> = {
         check += Chunk.unsafeGet(records, 0).get("x") as number
         latencies[i] = performance.now() - t
       }
+      return { count: n, check, latencies }
+    }),
+  sessions: (driver, n, c) =>
+    Effect.gen(function* () {
+      const latencies = new Float64Array(n)
+      let check = 0
+      yield* Effect.forEach(
+        Array.from({ length: n }, (_, i) => i),
+        (i) =>
+          Effect.suspend(() => {
+            const t = performance.now()
+            return Effect.map(sessionQuery(driver), (x) => {
+              check += x
+              latencies[i] = performance.now() - t
+            })
+          }),
+        { concurrency: c.concurrency, discard: true }
+      )
       return { count: n, check, latencies }
     }),
   concurrent: (driver, n, c) =>
@@ -165,12 +191,105 @@ const workloads: Record<ClientArgs["workload"], Work> = {
     })
 }
 
-const program = Effect.gen(function* () {
-  const driver = yield* Neo4jDriver.make({ uri: a.uri, auth: Auth.basic(USER, PASSWORD) })
-  const run = (n: number) => Effect.scoped(workloads[a.workload](driver, n, a))
-  if (a.warmup > 0) yield* run(a.warmup)
-  return yield* Effect.promise(() => timed(a.workload, () => Effect.runPromise(run(a.size))))
-})
+// ---------------------------------------------------------------------------------------------
+// Promise callers: each call a runtime.runPromise, as an app that enters Effect at its edges
 
-const result = await Effect.runPromise(Effect.scoped(program))
+type Runtime = ManagedRuntime.ManagedRuntime<Neo4jDriver.Neo4jDriver, unknown>
+type PromiseWork = (runtime: Runtime, n: number, c: ClientArgs) => Promise<Outcome>
+
+/** `f` of the driver, one `runPromise` (the driver looked up from the runtime's context, as a handler does) */
+const call = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unknown, Scope.Scope>): Promise<A> =>
+  runtime.runPromise(Effect.scoped(Effect.flatMap(Neo4jDriver.Neo4jDriver, f)))
+
+/** `n` calls of `one`, `concurrency` in flight, each timed */
+const inFlight = async (n: number, concurrency: number, one: () => Promise<number>): Promise<Outcome> => {
+  const latencies = new Float64Array(n)
+  let next = 0
+  let check = 0
+  const worker = async () => {
+    while (next < n) {
+      const i = next++
+      const t = performance.now()
+      const x = await one() // read before adding: `check += await ...` would add to a stale value
+      check += x
+      latencies[i] = performance.now() - t
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return { count: n, check, latencies }
+}
+
+/** a long-lived session, as an app keeps one for a job, with the per-query calls made on it */
+const withSession = async (runtime: Runtime, f: (session: Session.Session) => Promise<Outcome>): Promise<Outcome> => {
+  const scope = await runtime.runPromise(Scope.make())
+  try {
+    const session = await runtime.runPromise(Effect.flatMap(Neo4jDriver.Neo4jDriver, (driver) => Scope.extend(driver.session(), scope)))
+    return await f(session)
+  } finally {
+    await runtime.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+const sequentially = async (n: number, one: (i: number) => Promise<number>): Promise<Outcome> => {
+  const latencies = new Float64Array(n)
+  let check = 0
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    const x = await one(i)
+    check += x
+    latencies[i] = performance.now() - t
+  }
+  return { count: n, check, latencies }
+}
+
+const promiseWorkloads: Partial<Record<ClientArgs["workload"], PromiseWork>> = {
+  // the whole stream is one call: what differs from the fiber mode is the runtime it runs in
+  stream: (runtime, n, c) => call(runtime, (driver) => workloads.stream(driver, n, c)),
+  nodes: (runtime, n, c) => call(runtime, (driver) => workloads.nodes(driver, n, c)),
+  slow: (runtime, n, c) => call(runtime, (driver) => workloads.slow(driver, n, c)),
+  take10: (runtime, n, c) => call(runtime, (driver) => workloads.take10(driver, n, c)),
+  sequential: (runtime, n) =>
+    withSession(runtime, (session) =>
+      sequentially(n, () =>
+        runtime.runPromise(
+          Effect.flatMap(session.run(Q.TINY), (result) => Effect.map(result.list, (records) => Chunk.unsafeGet(records, 0).get("x") as number))
+        ))),
+  concurrent: (runtime, n, c) =>
+    inFlight(n, c.concurrency, () =>
+      call(runtime, (driver) => Effect.map(driver.executeQuery(Q.TINY), (result) => result.records[0]!.get("x") as number))),
+  sessions: (runtime, n, c) => inFlight(n, c.concurrency, () => call(runtime, sessionQuery)),
+  txfn: (runtime, n) =>
+    withSession(runtime, (session) =>
+      sequentially(n, (i) =>
+        runtime.runPromise(
+          session.executeWrite((tx) =>
+            Effect.flatMap(tx.run(Q.WRITE, { i }), (result) =>
+              Effect.map(result.list, (records) => Chunk.unsafeGet(records, 0).get("x") as number)))
+        )))
+}
+
+const config = { uri: a.uri, auth: Auth.basic(USER, PASSWORD) }
+
+const result = a.mode === "promise"
+  ? await (async () => {
+    const work = promiseWorkloads[a.workload]
+    if (work === undefined) throw new Error(`no Promise-caller form of the ${a.workload} workload`)
+    const runtime: Runtime = ManagedRuntime.make(Neo4jDriver.layer(config))
+    try {
+      if (a.warmup > 0) await work(runtime, a.warmup, a)
+      return await timed(a.workload, () => work(runtime, a.size, a))
+    } finally {
+      await runtime.dispose()
+    }
+  })()
+  : await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const driver = yield* Neo4jDriver.make(config)
+        const run = (n: number) => Effect.scoped(workloads[a.workload](driver, n, a))
+        if (a.warmup > 0) yield* run(a.warmup)
+        return yield* Effect.promise(() => timed(a.workload, () => Effect.runPromise(run(a.size))))
+      })
+    )
+  )
 await report(result)

@@ -5,7 +5,8 @@
  * neo4j `Integer` object unless `lossless: false` is passed, which sets `disableLosslessIntegers`).
  * APIs: the fastest each workload allows: `result.subscribe` for full streams, `for await` where
  * backpressure or an early stop is needed, `session.run` for auto-commit queries,
- * `driver.executeQuery` (also for the stream's records read whole: `eager`), `session.executeWrite`.
+ * `driver.executeQuery` (also for the stream's records read whole: `eager`), a session per query
+ * (`sessions`), `session.executeWrite`.
  */
 import neo4j from "neo4j-driver"
 import type { Driver, Integer, Node, QueryResult, Record as DriverRecord } from "neo4j-driver"
@@ -75,6 +76,27 @@ const workloads = {
         const t = performance.now()
         const result: QueryResult = await driver.executeQuery(Q.TINY)
         check += num(result.records[0]!.get("x"))
+        latencies[i] = performance.now() - t
+      }
+    }
+    await Promise.all(Array.from({ length: c.concurrency }, worker))
+    return { count: n, check, latencies }
+  },
+  sessions: async (driver: Driver, n: number, c: ClientArgs) => {
+    const latencies = new Float64Array(n)
+    let next = 0
+    let check = 0
+    const worker = async () => {
+      while (next < n) {
+        const i = next++
+        const t = performance.now()
+        const session = driver.session()
+        try {
+          const result = await session.run(Q.TINY)
+          check += num(result.records[0]!.get("x"))
+        } finally {
+          await session.close()
+        }
         latencies[i] = performance.now() - t
       }
     }

@@ -16,7 +16,9 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Auth from "./Auth.js"
 import type { AuthToken } from "./Auth.js"
 import { AuthTokenProviderError } from "./Neo4jError.js"

@@ -6,7 +6,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Ref } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
 
 /**
  * Opaque bookmark strings from the server.

@@ -10,8 +10,14 @@
  * @since 0.1.0
  */
 import type { FileSystem } from "@effect/platform/FileSystem"
-import { Config, ConfigError, Duration, Effect, Either, Option } from "effect"
-import type { ConfigProvider, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as ConfigProvider from "effect/ConfigProvider"
+import type * as Layer from "effect/Layer"
 import * as Auth from "./Auth.js"
 import type { AuthToken } from "./Auth.js"
 import { isAuthTokenManager } from "./AuthTokenManager.js"

@@ -9,7 +9,8 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash } from "effect"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 
 /**
  * Properties of a node or relationship.

@@ -19,9 +19,15 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option } from "effect"
-import type { Config, ConfigError, FiberRef } from "effect"
-import type { Scope, Stream } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import type * as FiberRef from "effect/FiberRef"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { AuthToken } from "./Auth.js"
 import type { AuthTokenManager } from "./AuthTokenManager.js"
 import type { Query } from "./Cypher.js"

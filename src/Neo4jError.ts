@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
-import type { Duration } from "effect"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
 
 /**
  * A server error's GQL classification, parsed from `diagnosticRecord._classification`: `UNKNOWN`

@@ -23,7 +23,13 @@
  *
  * @since 0.1.0
  */
-import { DateTime as EffectDateTime, Duration as EffectDurationModule, Effect, Equal, Option, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as EffectDateTime from "effect/DateTime"
+import * as EffectDurationModule from "effect/Duration"
+import * as Equal from "effect/Equal"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import type { AST } from "effect/SchemaAST"
 import type { ParseOptions } from "effect/SchemaAST"
 import * as Graph from "./Graph.js"

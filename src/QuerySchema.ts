@@ -43,7 +43,14 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Data, Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { isQuery } from "./Cypher.js"
 import type { Query } from "./Cypher.js"
 import { compile as compileFast, compileRow, MISS } from "./internal/schema/fastDecode.js"

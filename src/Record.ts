@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash, Option } from "effect"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
+import * as Option from "effect/Option"
 import { dual } from "effect/Function"
 
 /**

@@ -6,7 +6,10 @@
  *
  * @since 0.1.0
  */
-import type { Chunk, Effect, Option, Stream } from "effect"
+import type * as Chunk from "effect/Chunk"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Stream from "effect/Stream"
 import * as Statuses from "./internal/summary/statuses.js"
 import type { Neo4jError, ProtocolError } from "./Neo4jError.js"
 import type { Neo4jRecord } from "./Record.js"

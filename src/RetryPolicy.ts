@@ -15,7 +15,13 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Schedule, ScheduleDecision, ScheduleInterval, ScheduleIntervals } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleInterval from "effect/ScheduleInterval"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import { dual } from "effect/Function"
 import {
   AuthorizationExpiredError,

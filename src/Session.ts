@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Schedule, Scope } from "effect"
+import type * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import type { AuthToken } from "./Auth.js"
 import type { BookmarkManager, Bookmarks } from "./Bookmarks.js"
 import type { Query } from "./Cypher.js"

@@ -9,8 +9,9 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash } from "effect"
-import type { Either } from "effect"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
+import type * as Either from "effect/Either"
 import { attempt } from "./internal/values/attempt.js"
 import type { InvalidParameterError } from "./Neo4jError.js"
 

@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { Duration, Effect } from "effect"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 import type { Query } from "./Cypher.js"
 import type { Neo4jError } from "./Neo4jError.js"
 import type { Result } from "./Result.js"

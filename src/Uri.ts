@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidConfigError } from "./Neo4jError.js"
 
 /**

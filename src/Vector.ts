@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash } from "effect"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 
 /**
  * The element type of a vector, named as in the official driver.

@@ -7,7 +7,12 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Console, Effect, Layer, Schedule, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import * as Auth from "./Auth.js"
 import * as Neo4jDriver from "./Neo4jDriver.js"
 import type * as Result from "./Result.js"

@@ -5,6 +5,8 @@
 import { Effect, Layer, Redacted } from "effect"
 import { Auth, Neo4jDriver } from "effect-neo4j"
 import { StubServer } from "effect-neo4j/testing"
+// a module by its own path (what an app that does not load the root's typed queries imports)
+import * as Neo4jDriverByPath from "effect-neo4j/Neo4jDriver"
 
 const script = `!: BOLT 5.4
 A: HELLO
@@ -41,6 +43,7 @@ const main = Effect.gen(function* () {
 Effect.runPromise(main).then(
   (x) => {
     if (x !== 42) throw new Error(`expected 42, got ${String(x)}`)
+    if (Neo4jDriverByPath.layer !== Neo4jDriver.layer) throw new Error("effect-neo4j/Neo4jDriver is not the root's Neo4jDriver")
     console.log(`query against the stub server: x = ${x}`)
   },
   (e) => {

@@ -2,7 +2,11 @@
  * Wiring: a resolved config becomes connect options, a pool, a router and a session factory.
  * Nothing here opens a socket: the pool is lazy.
  */
-import { Chunk, Duration, Effect, Scope, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as os from "node:os"
 import * as Auth from "../Auth.js"
 import { isAuthTokenManager } from "../AuthTokenManager.js"

@@ -14,8 +14,11 @@
  * The counts are up-down counters updated with differences (not gauges set to the pool's
  * figures), so that several drivers with pools to the same server add up.
  */
-import { Metric, MetricBoundaries, MetricKey, MetricLabel } from "effect"
-import type { MetricKeyType } from "effect"
+import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
+import * as MetricKey from "effect/MetricKey"
+import * as MetricLabel from "effect/MetricLabel"
+import type * as MetricKeyType from "effect/MetricKeyType"
 import { parseAddress } from "./transport/address.js"
 
 /** The bucket boundaries of the duration histograms, in seconds (OpenTelemetry's advice for `db.client.operation.duration`). */

@@ -6,7 +6,8 @@
  *
  * Errors are `InvalidConfigError`s naming the option and the file; never the key or the password.
  */
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as tls from "node:tls"

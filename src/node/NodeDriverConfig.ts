@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import * as DriverConfig from "../DriverConfig.js"
 import type { InvalidConfigError } from "../Neo4jError.js"
 

@@ -11,8 +11,11 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Schedule } from "effect"
-import type { Scope } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Auth from "../Auth.js"
 import type * as DriverConfig from "../DriverConfig.js"
 import * as Neo4jDriver from "../Neo4jDriver.js"

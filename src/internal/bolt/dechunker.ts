@@ -7,7 +7,7 @@
  * A message that lies in one chunk of one pushed buffer is returned as a view of it (no copy);
  * bytes are copied only when a message spans chunks or pushes.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * Framing failure: a message over the size limit, or input after a failure.

@@ -11,7 +11,7 @@
  *
  * Everything here is synchronous and throws one `PackStreamError` naming the problem.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import { fail } from "../packstream/errors.js"
 import type { Packer } from "../packstream/packer.js"
 import { isPlainObject } from "../packstream/plain.js"

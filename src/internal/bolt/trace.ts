@@ -15,7 +15,7 @@
  * Outgoing messages are packed straight into bytes, so traces of requests are made from those
  * bytes (`formatBody`, `formatFrames`) after the fact; the redaction rules above apply there.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import { PackStreamError } from "../packstream/errors.js"
 import { Structure } from "../packstream/structure.js"
 import { Unpacker } from "../packstream/unpacker.js"

@@ -10,7 +10,10 @@
  * At any other log level there is no trace object and the connection's hot path does nothing
  * more.
  */
-import { Effect, FiberRef, GlobalValue, LogLevel } from "effect"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as GlobalValue from "effect/GlobalValue"
+import * as LogLevel from "effect/LogLevel"
 import { formatFrames, formatResponse } from "../bolt/trace.js"
 import type { Response } from "../bolt/responses.js"
 

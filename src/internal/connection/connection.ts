@@ -13,7 +13,9 @@
  * Release: on scope close GOODBYE is sent (best effort) and the socket is destroyed, after
  * success, failure and interruption alike.
  */
-import { Effect, Fiber, Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Scope from "effect/Scope"
 import * as Auth from "../../Auth.js"
 import {
   BrokenRecordError,

@@ -4,7 +4,7 @@
  * ServiceUnavailableError; an answer naming no common version, or HTTP on the Bolt port, a
  * ProtocolError (from `bolt/handshake.ts`).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { ProtocolError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import { CLIENT_OFFER, parseServerAnswer } from "../bolt/handshake.js"

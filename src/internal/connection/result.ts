@@ -9,7 +9,10 @@
  * interruptible and bounded (`Connection.settle`): an interrupted or timed-out stop leaves the
  * connection busy, and the pool cleans it (RESET) in the background.
  */
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { BrokenRecordError, ResultConsumedError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import { Neo4jRecord, RecordShape } from "../../Record.js"

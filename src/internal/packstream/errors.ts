@@ -2,7 +2,7 @@
  * Errors of the PackStream codec. The codec is synchronous: it throws one tagged
  * `PackStreamError`, which the connection catches once per message and turns into a typed failure.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * Bytes that do not decode (truncated, unknown marker, length beyond the data) or a value that

@@ -25,7 +25,13 @@
  * The pool is given its `connect` effect (it does not import the transport): tests and the
  * router supply their own.
  */
-import { Cause, Duration, Effect, Exit, Fiber, Option, Scope } from "effect"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Auth from "../../Auth.js"
 import { ConnectionAcquisitionTimeoutError, ServiceUnavailableError, UnsupportedFeatureError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"

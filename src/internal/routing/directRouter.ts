@@ -1,8 +1,8 @@
 /**
  * The router for `bolt://`: one server, one pool, whatever the access mode or database.
  */
-import { Effect } from "effect"
-import type { Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { Pool } from "../pool/pool.js"
 import type { Router } from "./router.js"
 

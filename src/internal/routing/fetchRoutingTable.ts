@@ -4,7 +4,9 @@
  * ROUTE), as the reference drivers do. Either way the answer is the `rt` map
  * (`{ttl, db?, servers}`) that `routingTable.ts` parses.
  */
-import { Chunk, Effect, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import * as Msg from "../bolt/messages.js"

@@ -3,7 +3,7 @@
  * under different keys does not wait. A key's lock exists only while someone holds or awaits
  * it, so keys (databases, impersonated users) seen once leave nothing behind.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /**
  * Locks by key.

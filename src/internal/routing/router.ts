@@ -3,8 +3,8 @@
  * database. `bolt://` gets the direct router (always the one address); `neo4j://` gets the
  * routing-table router. Sessions never test the scheme.
  */
-import { Scope } from "effect"
-import type { Effect } from "effect"
+import * as Scope from "effect/Scope"
+import type * as Effect from "effect/Effect"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Connection } from "../connection/connection.js"
 import type { AuthSource } from "../pool/pool.js"

@@ -9,8 +9,13 @@
  * a reason about the router rather than its availability (HTTP on the Bolt port, a TLS failure),
  * are that error naming the routers. Time is Effect's `Clock`.
  */
-import { Clock, Effect, ExecutionStrategy, Exit, Option, Scope } from "effect"
-import type { Cause } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import type * as Cause from "effect/Cause"
 import {
   ClientError,
   ServiceUnavailableError,

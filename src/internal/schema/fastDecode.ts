@@ -13,7 +13,7 @@
  * unions of structs, index signatures, suspensions, parse-option or decoding-fallback
  * annotations) is not compiled at all.
  */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import * as AST from "effect/SchemaAST"
 
 /** What a compiled decoder returns when it cannot decode the value (the Schema decides). */

@@ -3,7 +3,12 @@
  * and a "closed" switch that turns later reads into `ResultConsumedError` once the transaction
  * (or session) that owned the result has ended.
  */
-import { Chunk, Effect, Exit, Fiber, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { ResultConsumedError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"
 import type { Neo4jRecord } from "../../Record.js"

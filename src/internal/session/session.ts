@@ -3,8 +3,13 @@
  * explicit transactions and transaction functions (retried with a Schedule), and chains
  * bookmarks (its own, and a BookmarkManager's).
  */
-import { Cause, Duration, Effect, ExecutionStrategy, Exit, Scope } from "effect"
-import type { Schedule } from "effect"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
+import type * as Schedule from "effect/Schedule"
 import * as Auth from "../../Auth.js"
 import * as Bookmarks from "../../Bookmarks.js"
 import { notificationFilterProblems } from "../../DriverConfig.js"

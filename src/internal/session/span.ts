@@ -20,8 +20,11 @@
  * when the database is known, the server once a connection is leased, and `error.type` (the
  * error's tag) and `db.response.status_code` (the server's code) on failure.
  */
-import { Cause, Effect, Exit } from "effect"
-import type { Clock, Tracer } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Clock from "effect/Clock"
+import type * as Tracer from "effect/Tracer"
 import { describeError } from "../metrics.js"
 import { parseAddress } from "../transport/address.js"
 

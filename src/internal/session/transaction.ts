@@ -7,7 +7,8 @@
  * to any of its requests ends the transaction on the server: nothing more goes out for it (see
  * `failedWith`).
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { Query } from "../../Cypher.js"
 import { IncompleteCommitError, InvalidParameterError, ResultConsumedError, ServiceUnavailableError } from "../../Neo4jError.js"
 import type { Neo4jError } from "../../Neo4jError.js"

@@ -8,7 +8,8 @@
  * `NodeStream.fromReadable`, written directly so that a read costs one call instead of a trip
  * through a Channel, which matters at a million records a second.
  */
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as net from "node:net"
 import * as tls from "node:tls"
 import { ServiceUnavailableError } from "../../Neo4jError.js"

@@ -3,7 +3,7 @@
  * Effect code a throw is a defect. `attempt` runs such a constructor and turns its validation
  * failure into a typed `InvalidParameterError` (these values are built to be sent as parameters).
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidParameterError } from "../../Neo4jError.js"
 
 /**

@@ -3,7 +3,7 @@
  * as the temporal values carry int64 wire fields: addition, equality and hashing that treat `5`
  * and `5n` alike. Pure, no I/O.
  */
-import { Hash } from "effect"
+import * as Hash from "effect/Hash"
 
 export const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER)
 export const MIN_SAFE_BIG = -MAX_SAFE_BIG

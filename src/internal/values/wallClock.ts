@@ -2,7 +2,7 @@
  * Equality and hashing of the wall-clock fields (date and time of day) that LocalDateTime and
  * DateTime share; each adds its own fields (DateTime: the offset and zone id).
  */
-import { Hash } from "effect"
+import * as Hash from "effect/Hash"
 import { mix } from "./integers.js"
 
 /**

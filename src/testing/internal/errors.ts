@@ -2,7 +2,7 @@
  * The error of script construction: a text script that does not parse, or a script whose shape
  * the stub cannot play (for example an optional block that starts with a server step).
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * A script that does not parse or cannot be played; `line` is set for text scripts.

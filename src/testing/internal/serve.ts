@@ -5,7 +5,7 @@
  * deviation is recorded on the connection's log, and the connection is closed.
  */
 import type * as net from "node:net"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Dechunker } from "../../internal/bolt/dechunker.js"
 import { decodeVarInt } from "../../internal/bolt/varint.js"
 import { Structure } from "../../internal/packstream/structure.js"

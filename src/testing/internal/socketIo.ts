@@ -4,7 +4,7 @@
  * in large batches). Timers are real, never the Effect `Clock`.
  */
 import type * as net from "node:net"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Chunker } from "../../internal/bolt/chunker.js"
 import { RECORD } from "../../internal/bolt/signatures.js"
 import type { OutMessage } from "./steps.js"

@@ -3,7 +3,7 @@
  * connections beyond the script list, and every deviation, each reported once (wrong, missing or
  * extra messages, scripts not played to their end, scripts never used).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Deviation } from "../StubServer.js"
 import type * as StubScript from "../StubScript.js"
 import { Conn, deviation, SETTLE_MS } from "./connectionLog.js"

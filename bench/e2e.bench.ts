@@ -423,6 +423,9 @@ const main = async (): Promise<void> => {
   }
 
   if (get("stream", "ours").length > 0) {
+    // the stream clients' processes, once the driver is loaded and before it connects
+    both("stream", "after loading the driver", "RSS, MB", (r) => r.loadRssMb, 0, "≤ 1×", (x) => x <= 1)
+    both("stream", "after loading the driver", "heap, MB", (r) => r.loadHeapMb, 1, "≤ 1×", (x) => x <= 1)
     both("stream", "stream", "records/s", rate, 0, "≥ 4×", (x) => x >= 4)
     memory("stream", "stream")
     row("stream", "records/s vs disableLosslessIntegers", med("stream", "ours", rate), med("stream", "oursPromise", rate), med("stream", "theirsNumbers", rate), 0, "–", () => undefined)

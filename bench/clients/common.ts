@@ -63,6 +63,9 @@ export interface ClientResult {
   readonly peakRssMb: number
   /** resident set before the timed part, MB */
   readonly baseRssMb: number
+  /** resident set and V8 heap once the driver is loaded, before it connects (after a GC), MB */
+  readonly loadRssMb: number
+  readonly loadHeapMb: number
   /** the highest V8 heap use sampled (every 5 ms) during the timed part, MB */
   readonly heapPeakMb: number
   /** V8 heap use before the timed part (after a GC when --expose-gc), MB */
@@ -116,6 +119,13 @@ export const report = (result: ClientResult): Promise<void> =>
     }
   })
 
+/**
+ * Memory once the driver is loaded: this module is imported after the driver by every client, so
+ * it is evaluated once the driver's modules are.
+ */
+;(globalThis as { gc?: () => void }).gc?.()
+const loaded = { rss: rssMb(), heap: heapMb() }
+
 /** Times `run` after `warm`; `run` returns its count and check value. */
 export const timed = async (
   workload: Workload,
@@ -144,6 +154,8 @@ export const timed = async (
     perSecond: (r.count / ms) * 1000,
     peakRssMb: peakRssMb(),
     baseRssMb,
+    loadRssMb: loaded.rss,
+    loadHeapMb: loaded.heap,
     heapPeakMb: heapPeak,
     baseHeapMb,
     ...(r.latencies ? { p50: percentile(r.latencies, 0.5), p99: percentile(r.latencies, 0.99) } : {}),

@@ -9,14 +9,13 @@
  * stream's records read whole by
  * `driver.executeQuery` (`eager`) and by a `QuerySchema.findAll` that decodes every row (`typed`).
  */
-import { Chunk, Effect, Exit, ManagedRuntime, Schema, Scope, Stream } from "effect"
+import { Chunk, Effect, Exit, ManagedRuntime, Scope, Stream } from "effect"
 import * as Auth from "../../src/Auth.js"
 import type * as Graph from "../../src/Graph.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"
 import type { Neo4jError } from "../../src/Neo4jError.js"
 import type * as Session from "../../src/Session.js"
-import * as Neo4jSchema from "../../src/Neo4jSchema.js"
-import * as QuerySchema from "../../src/QuerySchema.js"
+import type * as QuerySchema from "../../src/QuerySchema.js"
 import * as Q from "../server/queries.js"
 import { args, PASSWORD, report, rssMb, timed, USER } from "./common.js"
 import type { ClientArgs } from "./common.js"
@@ -49,18 +48,28 @@ const sessionQuery = (driver: Driver) =>
       Effect.flatMap(session.run(Q.TINY), (result) => Effect.map(result.list, (records) => Chunk.unsafeGet(records, 0).get("x") as number)))
   )
 
-/** The stream workload as a typed query: the request encoded, every row decoded and checked. */
-const typedStream = QuerySchema.findAll({
-  Request: Schema.Struct({ n: Neo4jSchema.Integer }),
-  Result: Schema.Struct({
-    id: Neo4jSchema.Integer,
-    name: Schema.String,
-    score: Schema.Number,
-    active: Schema.Boolean,
-    tags: Schema.Array(Schema.String)
-  }),
-  execute: Q.STREAM
-})
+/**
+ * The stream workload as a typed query: the request encoded, every row decoded and checked.
+ * Loaded on first use, so that the other workloads' processes do not load Schema.
+ */
+const typedStream = Effect.promise(async () => {
+  const [Schema, Neo4jSchema, QuerySchemaModule] = await Promise.all([
+    import("effect/Schema"),
+    import("../../src/Neo4jSchema.js"),
+    import("../../src/QuerySchema.js")
+  ])
+  return QuerySchemaModule.findAll({
+    Request: Schema.Struct({ n: Neo4jSchema.Integer }),
+    Result: Schema.Struct({
+      id: Neo4jSchema.Integer,
+      name: Schema.String,
+      score: Schema.Number,
+      active: Schema.Boolean,
+      tags: Schema.Array(Schema.String)
+    }),
+    execute: Q.STREAM
+  })
+}).pipe(Effect.cached, Effect.runSync)
 
 const workloads: Record<ClientArgs["workload"], Work> = {
   stream: (driver, n) => fold(driver, Q.STREAM, n, (check, r) => (check + (r.get("id") as number)) % MOD),
@@ -174,7 +183,7 @@ const workloads: Record<ClientArgs["workload"], Work> = {
       return { count: records.length, check }
     }),
   typed: (driver, n) =>
-    Effect.map(Effect.provideService(typedStream({ n }), Neo4jDriver.Neo4jDriver, driver), (rows) => {
+    Effect.map(Effect.provideService(Effect.flatMap(typedStream, (query) => query({ n })), Neo4jDriver.Neo4jDriver, driver), (rows) => {
       let check = 0
       for (const row of rows) check = (check + row.id) % MOD
       return { count: rows.length, check }

@@ -207,7 +207,11 @@ type Runtime = ManagedRuntime.ManagedRuntime<Neo4jDriver.Neo4jDriver, unknown>
 type PromiseWork = (runtime: Runtime, n: number, c: ClientArgs) => Promise<Outcome>
 
 /** `f` of the driver, one `runPromise` (the driver looked up from the runtime's context, as a handler does) */
-const call = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unknown, Scope.Scope>): Promise<A> =>
+const call = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unknown>): Promise<A> =>
+  runtime.runPromise(Effect.flatMap(Neo4jDriver.Neo4jDriver, f))
+
+/** `call` for work that needs a Scope (a stream's workload, a session): one per call */
+const callScoped = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unknown, Scope.Scope>): Promise<A> =>
   runtime.runPromise(Effect.scoped(Effect.flatMap(Neo4jDriver.Neo4jDriver, f)))
 
 /** `n` calls of `one`, `concurrency` in flight, each timed */
@@ -253,10 +257,10 @@ const sequentially = async (n: number, one: (i: number) => Promise<number>): Pro
 
 const promiseWorkloads: Partial<Record<ClientArgs["workload"], PromiseWork>> = {
   // the whole stream is one call: what differs from the fiber mode is the runtime it runs in
-  stream: (runtime, n, c) => call(runtime, (driver) => workloads.stream(driver, n, c)),
-  nodes: (runtime, n, c) => call(runtime, (driver) => workloads.nodes(driver, n, c)),
-  slow: (runtime, n, c) => call(runtime, (driver) => workloads.slow(driver, n, c)),
-  take10: (runtime, n, c) => call(runtime, (driver) => workloads.take10(driver, n, c)),
+  stream: (runtime, n, c) => callScoped(runtime, (driver) => workloads.stream(driver, n, c)),
+  nodes: (runtime, n, c) => callScoped(runtime, (driver) => workloads.nodes(driver, n, c)),
+  slow: (runtime, n, c) => callScoped(runtime, (driver) => workloads.slow(driver, n, c)),
+  take10: (runtime, n, c) => callScoped(runtime, (driver) => workloads.take10(driver, n, c)),
   sequential: (runtime, n) =>
     withSession(runtime, (session) =>
       sequentially(n, () =>

@@ -163,3 +163,28 @@ export const timed = async (
     check: r.check
   }
 }
+
+/** What a call workload gives back: calls done, a check value, each call's latency in ms. */
+export interface Calls {
+  readonly count: number
+  readonly check: number
+  readonly latencies: Float64Array
+}
+
+/** `n` calls of `one`, `concurrency` async workers in flight, each call timed; `one` gives a value to add to the check. */
+export const inFlight = async (n: number, concurrency: number, one: () => Promise<number>): Promise<Calls> => {
+  const latencies = new Float64Array(n)
+  let next = 0
+  let check = 0
+  const worker = async () => {
+    while (next < n) {
+      const i = next++
+      const t = performance.now()
+      const x = await one() // read before adding: `check += await ...` would add to a stale value
+      check += x
+      latencies[i] = performance.now() - t
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return { count: n, check, latencies }
+}

@@ -17,7 +17,7 @@ import type { Neo4jError } from "../../src/Neo4jError.js"
 import type * as Session from "../../src/Session.js"
 import type * as QuerySchema from "../../src/QuerySchema.js"
 import * as Q from "../server/queries.js"
-import { args, PASSWORD, report, rssMb, timed, USER } from "./common.js"
+import { args, inFlight, PASSWORD, report, rssMb, timed, USER } from "./common.js"
 import type { ClientArgs } from "./common.js"
 
 const a = args()
@@ -40,6 +40,28 @@ const fold = (driver: Driver, query: string, n: number, step: (acc: number, r: {
       return acc
     })
   )
+
+/** `n` calls of `one` as fibers, `concurrency` in flight, each call timed; `one` gives a value to add to the check. */
+const fibersInFlight = <E, R>(n: number, concurrency: number, one: () => Effect.Effect<number, E, R>) =>
+  Effect.suspend(() => {
+    const latencies = new Float64Array(n)
+    let check = 0
+    return Effect.map(
+      Effect.forEach(
+        Array.from({ length: n }, (_, i) => i),
+        (i) =>
+          Effect.suspend(() => {
+            const t = performance.now()
+            return Effect.map(one(), (x) => {
+              check += x
+              latencies[i] = performance.now() - t
+            })
+          }),
+        { concurrency, discard: true }
+      ),
+      () => ({ count: n, check, latencies })
+    )
+  })
 
 /** A session of its own for one query, closed after it (what a request handler without executeQuery does). */
 const sessionQuery = (driver: Driver) =>
@@ -92,42 +114,9 @@ const workloads: Record<ClientArgs["workload"], Work> = {
       }
       return { count: n, check, latencies }
     }),
-  sessions: (driver, n, c) =>
-    Effect.gen(function* () {
-      const latencies = new Float64Array(n)
-      let check = 0
-      yield* Effect.forEach(
-        Array.from({ length: n }, (_, i) => i),
-        (i) =>
-          Effect.suspend(() => {
-            const t = performance.now()
-            return Effect.map(sessionQuery(driver), (x) => {
-              check += x
-              latencies[i] = performance.now() - t
-            })
-          }),
-        { concurrency: c.concurrency, discard: true }
-      )
-      return { count: n, check, latencies }
-    }),
+  sessions: (driver, n, c) => fibersInFlight(n, c.concurrency, () => sessionQuery(driver)),
   concurrent: (driver, n, c) =>
-    Effect.gen(function* () {
-      const latencies = new Float64Array(n)
-      let check = 0
-      yield* Effect.forEach(
-        Array.from({ length: n }, (_, i) => i),
-        (i) =>
-          Effect.suspend(() => {
-            const t = performance.now()
-            return Effect.map(driver.executeQuery(Q.TINY), (result) => {
-              check += result.records[0]!.get("x") as number
-              latencies[i] = performance.now() - t
-            })
-          }),
-        { concurrency: c.concurrency, discard: true }
-      )
-      return { count: n, check, latencies }
-    }),
+    fibersInFlight(n, c.concurrency, () => Effect.map(driver.executeQuery(Q.TINY), (result) => result.records[0]!.get("x") as number)),
   txfn: (driver, n) =>
     Effect.gen(function* () {
       const session = yield* driver.session()
@@ -213,24 +202,6 @@ const call = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unkno
 /** `call` for work that needs a Scope (a stream's workload, a session): one per call */
 const callScoped = <A>(runtime: Runtime, f: (driver: Driver) => Effect.Effect<A, unknown, Scope.Scope>): Promise<A> =>
   runtime.runPromise(Effect.scoped(Effect.flatMap(Neo4jDriver.Neo4jDriver, f)))
-
-/** `n` calls of `one`, `concurrency` in flight, each timed */
-const inFlight = async (n: number, concurrency: number, one: () => Promise<number>): Promise<Outcome> => {
-  const latencies = new Float64Array(n)
-  let next = 0
-  let check = 0
-  const worker = async () => {
-    while (next < n) {
-      const i = next++
-      const t = performance.now()
-      const x = await one() // read before adding: `check += await ...` would add to a stale value
-      check += x
-      latencies[i] = performance.now() - t
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return { count: n, check, latencies }
-}
 
 /** a long-lived session, as an app keeps one for a job, with the per-query calls made on it */
 const withSession = async (runtime: Runtime, f: (session: Session.Session) => Promise<Outcome>): Promise<Outcome> => {

@@ -11,7 +11,7 @@
 import neo4j from "neo4j-driver"
 import type { Driver, Integer, Node, QueryResult, Record as DriverRecord } from "neo4j-driver"
 import * as Q from "../server/queries.js"
-import { args, PASSWORD, report, rssMb, timed, USER } from "./common.js"
+import { args, inFlight, PASSWORD, report, rssMb, timed, USER } from "./common.js"
 import type { ClientArgs } from "./common.js"
 
 const a = args()
@@ -66,43 +66,21 @@ const workloads = {
     }
     return { count: n, check, latencies }
   },
-  concurrent: async (driver: Driver, n: number, c: ClientArgs) => {
-    const latencies = new Float64Array(n)
-    let next = 0
-    let check = 0
-    const worker = async () => {
-      while (next < n) {
-        const i = next++
-        const t = performance.now()
-        const result: QueryResult = await driver.executeQuery(Q.TINY)
-        check += num(result.records[0]!.get("x"))
-        latencies[i] = performance.now() - t
+  concurrent: (driver: Driver, n: number, c: ClientArgs) =>
+    inFlight(n, c.concurrency, async () => {
+      const result: QueryResult = await driver.executeQuery(Q.TINY)
+      return num(result.records[0]!.get("x"))
+    }),
+  sessions: (driver: Driver, n: number, c: ClientArgs) =>
+    inFlight(n, c.concurrency, async () => {
+      const session = driver.session()
+      try {
+        const result = await session.run(Q.TINY)
+        return num(result.records[0]!.get("x"))
+      } finally {
+        await session.close()
       }
-    }
-    await Promise.all(Array.from({ length: c.concurrency }, worker))
-    return { count: n, check, latencies }
-  },
-  sessions: async (driver: Driver, n: number, c: ClientArgs) => {
-    const latencies = new Float64Array(n)
-    let next = 0
-    let check = 0
-    const worker = async () => {
-      while (next < n) {
-        const i = next++
-        const t = performance.now()
-        const session = driver.session()
-        try {
-          const result = await session.run(Q.TINY)
-          check += num(result.records[0]!.get("x"))
-        } finally {
-          await session.close()
-        }
-        latencies[i] = performance.now() - t
-      }
-    }
-    await Promise.all(Array.from({ length: c.concurrency }, worker))
-    return { count: n, check, latencies }
-  },
+    }),
   txfn: async (driver: Driver, n: number) => {
     const session = driver.session()
     const latencies = new Float64Array(n)

@@ -34,14 +34,12 @@ import type { AST } from "effect/SchemaAST"
 import type { ParseOptions } from "effect/SchemaAST"
 import * as Graph from "./Graph.js"
 import { compile as compileFast, MISS, register as registerFast } from "./internal/schema/fastDecode.js"
-import { normalizeBig } from "./internal/values/integers.js"
+import { INT64_MAX, INT64_MIN } from "./internal/packstream/numbers.js"
+import { MAX_SAFE_BIG, MIN_SAFE_BIG, normalizeBig } from "./internal/values/integers.js"
 import * as Spatial from "./Spatial.js"
 import * as Temporal from "./Temporal.js"
 import { Float as FloatValue, float } from "./Values.js"
 import * as Vectors from "./Vector.js"
-
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
 
 const TEMPORAL_CLASSES: ReadonlyArray<readonly [string, new(...args: Array<any>) => object]> = [
   ["Date", Temporal.Date],
@@ -81,6 +79,9 @@ const showActual = (u: unknown): string => {
   }
 }
 
+/** the start of every message of `Integer` refusing an Integer it cannot hold */
+const EXPECTED_SAFE = "Expected a safe integer (Neo4jSchema.BigInteger reads any Integer)"
+
 /**
  * An Integer as a `number`: decodes a safe integer, whether the driver gives it as a `number` or
  * (with `useBigInt`) as a `bigint`, and refuses one beyond `Number.MAX_SAFE_INTEGER` (read those
@@ -107,7 +108,7 @@ export const Integer: Schema.Schema<number, number | bigint> = Schema.transformO
   Schema.Union(Schema.Number, Schema.BigIntFromSelf),
   Schema.Number.pipe(
     Schema.filter((n) => Number.isSafeInteger(n), {
-      message: (issue) => `Expected a safe integer (Neo4jSchema.BigInteger reads any Integer), actual ${String(issue.actual)}`
+      message: (issue) => `${EXPECTED_SAFE}, actual ${String(issue.actual)}`
     })
   ),
   {
@@ -115,17 +116,12 @@ export const Integer: Schema.Schema<number, number | bigint> = Schema.transformO
     decode: (u, _, ast) =>
       typeof u === "number"
         ? ParseResult.succeed(u)
-        : u >= BigInt(Number.MIN_SAFE_INTEGER) && u <= BigInt(Number.MAX_SAFE_INTEGER)
+        : u >= MIN_SAFE_BIG && u <= MAX_SAFE_BIG
         ? ParseResult.succeed(Number(u))
-        : ParseResult.fail(
-          new ParseResult.Type(ast, u, `Expected a safe integer (Neo4jSchema.BigInteger reads any Integer), actual ${u}n`)
-        ),
+        : ParseResult.fail(new ParseResult.Type(ast, u, `${EXPECTED_SAFE}, actual ${u}n`)),
     encode: ParseResult.succeed
   }
 ).annotations({ identifier: "Neo4jSchema.Integer" })
-
-const MIN_SAFE_BIG = BigInt(Number.MIN_SAFE_INTEGER)
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER)
 
 registerFast(Integer.ast, (u) =>
   typeof u === "number"

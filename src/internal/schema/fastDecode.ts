@@ -50,8 +50,6 @@ export const register = (ast: AST.AST, decode: FastDecode, options?: { readonly 
 const isRecord = (u: unknown): u is Record<PropertyKey, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const DEFAULT_OPTIONS: AST.ParseOptions = {}
-
 /** a node whose annotations change how it decodes: left to the Schema */
 const hasParseAnnotations = (ast: AST.AST): boolean =>
   Option.isSome(AST.getParseOptionsAnnotation(ast)) || Option.isSome(AST.getDecodingFallbackAnnotation(ast))
@@ -233,7 +231,7 @@ export const compile = (ast: AST.AST): FastDecode | undefined => {
     case "Refinement": {
       const from = compile(ast.from)
       if (from === undefined) return undefined
-      const filter = (v: unknown) => (Option.isNone(ast.filter(v, DEFAULT_OPTIONS, ast)) ? v : MISS)
+      const filter = (v: unknown) => (Option.isNone(ast.filter(v, AST.defaultParseOption, ast)) ? v : MISS)
       if (identities.has(from)) return identity((u) => from(u) !== MISS && filter(u) !== MISS)
       return (u) => {
         const v = from(u)

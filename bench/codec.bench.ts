@@ -84,9 +84,10 @@ class Sink<R> {
 // effect-neo4j: the connection's inbound path without the socket
 
 /**
- * connection.ts `makeConnection`: Dechunker.push(piece) -> for each message `dispatch`: a RECORD
- * (`isRecord`, list header checked) to the head of the queue's `onRecord`, any other message
- * through `decodeResponse`; result.ts then `decodeRecord` + `new Neo4jRecord(shape, values)`.
+ * connection.ts `makeConnection`: Dechunker.feed(piece), then `next()` to each message, `dispatch`
+ * of its range: a RECORD (`isRecord`, list header checked) to the head of the queue's `onRecord`,
+ * any other message through `decodeResponse`; result.ts then `decodeRecord` + `new
+ * Neo4jRecord(shape, values)`.
  */
 const makeOurDecoder = (keys: ReadonlyArray<string>, onRecord: (r: Neo4jRecord) => void) => {
   const dechunker = new Dechunker()
@@ -96,31 +97,32 @@ const makeOurDecoder = (keys: ReadonlyArray<string>, onRecord: (r: Neo4jRecord) 
   // its fields decoded when the consumer reads it (here at once: the consumer takes every record)
   const head = {
     name: "PULL",
-    onRecord: (body: Uint8Array): void => onRecord(new Neo4jRecord(shape, Res.decodeRecord(body, unpacker))),
+    onRecord: (bytes: Uint8Array, start: number, end: number): void =>
+      onRecord(new Neo4jRecord(shape, Res.decodeRecordIn(bytes, start, end, unpacker))),
     outcome: undefined as unknown
   }
   const queue = [head]
-  const dispatch = (bytes: Uint8Array): Error | undefined => {
+  const dispatch = (buf: Uint8Array, start: number, end: number): Error | undefined => {
     const h = queue[0]
     if (h === undefined) return new Error("no request was waiting")
     try {
-      if (Res.isRecord(bytes)) {
-        const garbled = Res.recordHeaderError(bytes)
+      if (Res.isRecord(buf, start, end)) {
+        const garbled = Res.recordHeaderError(buf, start, end)
         if (garbled !== undefined) return new Error(garbled)
-        h.onRecord(bytes)
+        h.onRecord(buf, start, end)
         return undefined
       }
       queue.shift()
-      h.outcome = Res.decodeResponse(bytes, unpacker)
+      h.outcome = Res.decodeResponse(buf.subarray(start, end), unpacker)
       return undefined
     } catch (e) {
       return e as Error
     }
   }
   return (piece: Uint8Array): void => {
-    const inbox = dechunker.push(piece)
-    for (let i = 0; i < inbox.length; i++) {
-      const err = dispatch(inbox[i]!)
+    dechunker.feed(piece)
+    while (dechunker.next()) {
+      const err = dispatch(dechunker.msg, dechunker.msgStart, dechunker.msgEnd)
       if (err) throw err
     }
   }

@@ -49,6 +49,18 @@ const chunkSizes = (wire: Uint8Array): Array<number> => {
 
 const seq = (n: number, f: (i: number) => number = (i) => i & 0xff): Uint8Array => Uint8Array.from({ length: n }, (_, i) => f(i))
 
+/** Runs `f`, which must throw a ChunkingError; returns it. */
+const chunkingError = (f: () => unknown): ChunkingError => {
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(ChunkingError)
+    expect((e as ChunkingError)._tag).toBe("ChunkingError")
+    return e as ChunkingError
+  }
+  return expect.fail("expected a ChunkingError")
+}
+
 const MSG1 = bytes("00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F")
 const MSG2 = bytes("0F 0E 0D 0C 0B 0A 09 08")
 
@@ -306,17 +318,6 @@ describe("Dechunker", () => {
 })
 
 describe("maximum message size", () => {
-  const chunkingError = (f: () => unknown): ChunkingError => {
-    try {
-      f()
-    } catch (e) {
-      expect(e).toBeInstanceOf(ChunkingError)
-      expect((e as ChunkingError)._tag).toBe("ChunkingError")
-      return e as ChunkingError
-    }
-    return expect.fail("expected a ChunkingError")
-  }
-
   it("defaults to 256 MiB", () => {
     expect(DEFAULT_MAX_MESSAGE_SIZE).toBe(256 * 1024 * 1024)
     expect(new Dechunker().maxMessageSize).toBe(DEFAULT_MAX_MESSAGE_SIZE)
@@ -362,6 +363,53 @@ describe("maximum message size", () => {
     const d = new Dechunker(10)
     expect(dechunkAll([chunk(seq(10))], d)).toEqual([seq(10)])
     chunkingError(() => d.push(concat(chunk(seq(3)), bytes("00 0B"))))
+  })
+})
+
+describe("Dechunker.next(): messages as ranges of the bytes fed", () => {
+  /** Steps through what was fed: each message as [the buffer it lies in, start, end]. */
+  const stepAll = (d: Dechunker): Array<[Uint8Array, number, number]> => {
+    const out: Array<[Uint8Array, number, number]> = []
+    while (d.next()) out.push([d.msg, d.msgStart, d.msgEnd])
+    return out
+  }
+
+  it("a message in one chunk of one feed is a range of the fed bytes, not a copy", () => {
+    const wire = concat(bytes("00 00"), chunk(MSG1), chunk(MSG2))
+    const d = new Dechunker()
+    d.feed(wire)
+    expect(d.pending).toBe(true)
+    const got = stepAll(d)
+    expect(got.map(([buf]) => buf === wire)).toEqual([true, true])
+    expect(got.map(([, start, end]) => [start, end])).toEqual([[4, 20], [24, 32]])
+    expect(got.map(([buf, start, end]) => buf.subarray(start, end))).toEqual([MSG1, MSG2])
+    // everything fed is read: the dechunker lets the buffer go
+    expect(d.pending).toBe(false)
+    expect(d.next()).toBe(false)
+  })
+
+  it("a message over several chunks or feeds is assembled, and spans [0, length)", () => {
+    const wire = frame(MSG1, [3, 13])
+    const d = new Dechunker()
+    d.feed(wire.subarray(0, 7))
+    expect(d.next()).toBe(false)
+    expect(d.inMessage).toBe(true)
+    d.feed(wire.subarray(7))
+    const [[buf, start, end]] = stepAll(d) as [[Uint8Array, number, number]]
+    expect([start, end]).toEqual([0, MSG1.length])
+    expect(buf).toEqual(MSG1)
+  })
+
+  it("the messages before an oversized one are stepped to first; then next() fails, and every later call", () => {
+    const d = new Dechunker(10)
+    d.feed(concat(chunk(seq(3)), chunk(seq(4)), bytes("00 0B")))
+    const seen: Array<Uint8Array> = []
+    const first = chunkingError(() => {
+      while (d.next()) seen.push(d.msg.subarray(d.msgStart, d.msgEnd))
+    })
+    expect(seen).toEqual([seq(3), seq(4)])
+    d.feed(chunk(seq(3)))
+    expect(chunkingError(() => d.next())).toBe(first)
   })
 })
 

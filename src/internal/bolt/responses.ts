@@ -45,27 +45,30 @@ const metadataOf = (signature: number, u: Unpacker): Readonly<Record<string, unk
 }
 
 /**
- * Whether a message body is a RECORD (`B1 71`), judged by its first two bytes only: the
+ * Whether a message body (`bytes[start, end)`, all of it by default) is a RECORD (`B1 71`),
+ * judged by its first two bytes only: the
  * connection hands such bodies to the result undecoded, and the result decodes them as its
  * consumer reads (`decodeRecord`).
  *
  * @since 0.1.0
  * @category decoders
  */
-export const isRecord = (bytes: Uint8Array): boolean => bytes.length > 1 && bytes[1] === S.RECORD && bytes[0] === 0xb1
+export const isRecord = (bytes: Uint8Array, start = 0, end = bytes.length): boolean =>
+  end - start > 1 && bytes[start + 1] === S.RECORD && bytes[start] === 0xb1
 
 /**
- * Checks a RECORD body's list header without decoding its values: what is wrong with it, or
+ * Checks a RECORD body's list header (`bytes[start, end)`, all of it by default) without
+ * decoding its values: what is wrong with it, or
  * undefined. The connection checks each RECORD as it arrives, so that a garbled framing fails at
  * once; its values are decoded (and checked) when the result's consumer reads them.
  *
  * @since 0.1.0
  * @category decoders
  */
-export const recordHeaderError = (bytes: Uint8Array): string | undefined => {
-  const n = bytes.length
+export const recordHeaderError = (bytes: Uint8Array, start = 0, end = bytes.length): string | undefined => {
+  const n = end - start
   if (n < 3) return "truncated RECORD message"
-  const m = bytes[2]!
+  const m = bytes[start + 2]!
   if ((m & 0xf0) === 0x90) return undefined
   const size = m === 0xd4 ? 1 : m === 0xd5 ? 2 : m === 0xd6 ? 4 : 0
   if (size === 0) return `RECORD data must be a list, got marker 0x${hex2(m)}`
@@ -82,11 +85,23 @@ export const recordHeaderError = (bytes: Uint8Array): string | undefined => {
 export const decodeRecord = (bytes: Uint8Array, unpacker: Unpacker): Array<unknown> => {
   const error = recordHeaderError(bytes)
   if (error !== undefined) fail(error)
+  return decodeRecordIn(bytes, 0, bytes.length, unpacker)
+}
+
+/**
+ * Decodes the fields of a RECORD body that lies in `bytes[start, end)` and whose list header was
+ * checked (`recordHeaderError`, as the connection does on arrival). Throws `PackStreamError` as
+ * `decodeRecord` does, with offsets counted from `start`.
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const decodeRecordIn = (bytes: Uint8Array, start: number, end: number, unpacker: Unpacker): Array<unknown> => {
   // the header is a list's: the unpacker reads it and the items
-  unpacker.reset(bytes)
-  unpacker.pos = 2
+  unpacker.reset(bytes, start, end)
+  unpacker.pos = start + 2
   const fields = unpacker.unpack() as Array<unknown>
-  if (unpacker.pos !== bytes.length) trailing(S.RECORD, unpacker)
+  if (unpacker.pos !== end) trailing(S.RECORD, unpacker)
   return fields
 }
 

@@ -95,14 +95,15 @@ export type Outcome =
   | { readonly _tag: "Ignored" }
 
 /**
- * A request in flight: `onRecord` receives its RECORDs (PULL only) as undecoded message bodies
- * (see `Connection.decodeRecord`); `outcome` is set by its summary.
+ * A request in flight: `onRecord` receives its RECORDs (PULL only) as undecoded message bodies,
+ * each the range `bytes[start, end)` of a socket read, valid until the connection is closed (see
+ * `Connection.decodeRecord`); `outcome` is set by its summary.
  *
  * @since 0.1.0
  */
 export interface Pending {
   readonly name: string
-  onRecord: ((body: Uint8Array) => void) | undefined
+  onRecord: ((bytes: Uint8Array, start: number, end: number) => void) | undefined
   outcome: Outcome | undefined
 }
 
@@ -203,13 +204,15 @@ export interface Connection {
     readonly active: () => boolean
   }
   /**
-   * Decodes a RECORD body handed to `onRecord`. A garbled one breaks the connection: it throws
+   * Decodes a RECORD body handed to `onRecord`, which lies in `bytes[start, end)` (the result
+   * keeps a batch's bodies as ranges of the socket reads they arrived in, see result.ts). A
+   * garbled one breaks the connection: it throws
    * the `ProtocolError`, and the connection is defunct (closed when released). A well-formed one
    * holding a value the driver cannot represent (a DateTime in a zone id this runtime does not
    * know) throws a `BrokenRecordError` and leaves the connection as it was: the whole record was
    * decoded and checked, only its values are lost.
    */
-  readonly decodeRecord: (body: Uint8Array) => Array<unknown>
+  readonly decodeRecord: (bytes: Uint8Array, start: number, end: number) => Array<unknown>
 }
 
 /** How long a RESET may go unanswered before the connection is given up on. */
@@ -282,8 +285,6 @@ const makeConnection = (
   /** requests queued since HELLO (+LOGON) succeeded; -1 until then */
   let sinceHello = -1
   const queue: Array<Pending> = []
-  let inbox: Array<Uint8Array> = []
-  let inboxPos = 0
   let defunct: Neo4jError | undefined
   let failed: Neo4jError | undefined
   let server = ""
@@ -309,41 +310,49 @@ const makeConnection = (
       onBreak = []
       for (const w of watchers) w()
     }
-    inbox = []
-    inboxPos = 0
+    dechunker.drop()
     return defunct
   }
 
-  const takeInbox = (bytes: Uint8Array): Neo4jError | undefined => {
+  /** A socket read goes to the dechunker, whose `next()` then steps through its messages. */
+  const takeInbox = (bytes: Uint8Array): void => {
+    // a plain view of the socket's Buffer: `subarray` of a Node Buffer (a message that is not a
+    // RECORD is dispatched as a view) goes through its species constructor (FastBuffer): 280 ms
+    // of a 3M-record stream's 4.7 s CPU profile (bench/e2e), 160 ms with plain views
+    dechunker.feed(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  }
+  if (rest.length > 0) takeInbox(rest)
+
+  /**
+   * Steps to the next message received (then in the dechunker's `msg[msgStart, msgEnd)`): false
+   * when the bytes received hold no more, the error when their framing is garbled.
+   */
+  const nextMessage = (): boolean | Neo4jError => {
     try {
-      // a plain view of the socket's Buffer: the dechunker cuts a view per message, and
-      // `subarray` of a Node Buffer goes through its species constructor (FastBuffer): 280 ms of
-      // a 3M-record stream's 4.7 s CPU profile (bench/e2e), 160 ms with plain views
-      inbox = dechunker.push(
-        bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-      )
-      inboxPos = 0
-      return undefined
+      return dechunker.next()
     } catch (e) {
       return die(new ProtocolError({ message: `garbled Bolt framing from ${address}: ${messageOf(e)}`, cause: e }))
     }
   }
-  if (rest.length > 0) takeInbox(rest)
 
-  /** Dispatches one message to the head of the queue; returns an error when the connection breaks. */
-  const dispatch = (bytes: Uint8Array): Neo4jError | undefined => {
-    // a RECORD goes to its result undecoded (its list header checked here, its values when
-    // decoded): the result decodes it when its consumer reads it, so that a batch waiting for a
-    // slow consumer is ~100 bytes a record of views, not records that survive young-generation
-    // collections (bench/e2e slow consumer, peak RSS)
+  /**
+   * Dispatches one message, `buf[start, end)`, to the head of the queue; returns an error when the
+   * connection breaks.
+   */
+  const dispatch = (buf: Uint8Array, start: number, end: number): Neo4jError | undefined => {
+    // a RECORD goes to its result undecoded, as a range of the socket read (its list header
+    // checked here, its values when decoded): the result decodes it when its consumer reads it,
+    // so that a batch waiting for a slow consumer is a few arrays, not records or views that
+    // survive young-generation collections (bench/e2e stream and slow consumer, heap peak)
     const first = queue[0]
-    if (first?.onRecord !== undefined && Res.isRecord(bytes)) {
-      const garbled = Res.recordHeaderError(bytes)
+    if (first?.onRecord !== undefined && Res.isRecord(buf, start, end)) {
+      const garbled = Res.recordHeaderError(buf, start, end)
       if (garbled !== undefined) return die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${garbled}` }))
-      first.onRecord(bytes)
+      first.onRecord(buf, start, end)
       trace?.record()
       return undefined
     }
+    const bytes = start === 0 && end === buf.length ? buf : buf.subarray(start, end)
     let response: Res.Response
     try {
       unpacker.useBigInt = false
@@ -407,11 +416,12 @@ const makeConnection = (
    */
   const checkUnsolicited = () => {
     if (defunct !== undefined) return
-    if (inboxPos >= inbox.length && socket.buffered() > 0) {
+    if (!dechunker.pending && socket.buffered() > 0) {
       const bytes = socket.readNow()
-      if (bytes === null || bytes === undefined || takeInbox(bytes) !== undefined) return
+      if (bytes === null || bytes === undefined) return
+      takeInbox(bytes)
     }
-    if (inboxPos < inbox.length) {
+    if (nextMessage() === true) {
       die(new ProtocolError({ message: `the server at ${address} sent a message that answers no request: the connection is closed` }))
     }
   }
@@ -438,8 +448,8 @@ const makeConnection = (
         const head = queue[0]
         return Effect.fail(die(closedError(address, head ? `while waiting for the answer to ${head.name}` : "")))
       }
-      const err = takeInbox(bytes)
-      return err ? Effect.fail(err) : Effect.void
+      takeInbox(bytes)
+      return Effect.void
     }
   )
 
@@ -448,8 +458,8 @@ const makeConnection = (
   /**
    * Dispatches messages until `pending` is settled. Bytes already buffered by the socket are read
    * in the same synchronous step (no Effect per read); only an empty socket is waited for. Each
-   * step (a socket read into the inbox, one message dispatched to the head of the queue) is
-   * synchronous, and a read happens only when the inbox is empty, so several fibers may run this
+   * step (a socket read into the dechunker, one message dispatched to the head of the queue) is
+   * synchronous, and a read happens only when the dechunker has no message left, so several fibers may run this
    * loop on one connection at once (two results of one transaction read concurrently): each
    * dispatches to whichever request heads the queue, and no lock is needed. (A semaphore here cost
    * ~10 Effect operations per awaited answer: 4 per transaction function; bench/e2e op counts.)
@@ -459,7 +469,8 @@ const makeConnection = (
       while (pending.outcome === undefined) {
         if (security !== undefined) return settleSecurity(pending, ready)
         if (defunct) return Effect.fail(defunct)
-        if (inboxPos >= inbox.length) {
+        const stepped = nextMessage()
+        if (stepped === false) {
           const bytes = socket.readNow()
           if (bytes === null) {
             // everything received is dispatched: give what arrived to the caller before waiting
@@ -468,11 +479,11 @@ const makeConnection = (
           }
           // ended or failed: `read` gives the failure, or the end of stream
           if (bytes === undefined) return Effect.flatMap(readMore, loop)
-          const err = takeInbox(bytes)
-          if (err) return Effect.fail(err)
+          takeInbox(bytes)
           continue
         }
-        const err = dispatch(inbox[inboxPos++]!)
+        if (stepped !== true) return Effect.fail(stepped)
+        const err = dispatch(dechunker.msg, dechunker.msgStart, dechunker.msgEnd)
         if (err) return security !== undefined ? settleSecurity(pending, ready) : Effect.fail(err)
       }
       return security !== undefined ? settleSecurity(pending, ready) : Effect.succeed(pending.outcome)
@@ -714,12 +725,12 @@ const makeConnection = (
     onBreak: (f) => {
       if (defunct === undefined) onBreak.push(f)
     },
-    decodeRecord: (body) => {
+    decodeRecord: (bytes, start, end) => {
       let fields: Array<unknown>
       unrepresentable.start()
       try {
         unpacker.useBigInt = useBigInt
-        fields = Res.decodeRecord(body, unpacker)
+        fields = Res.decodeRecordIn(bytes, start, end, unpacker)
       } catch (e) {
         unrepresentable.stop()
         throw die(new ProtocolError({ message: `garbled Bolt message from ${address}: ${messageOf(e)}`, cause: e }))

@@ -151,6 +151,8 @@ export class Unpacker {
   end: number
   hydrate: Hydrator
   useBigInt: boolean
+  /** where the data being decoded starts in `bytes`: error messages count offsets from it */
+  private origin = 0
   private depth = 0
 
   constructor(bytes: Uint8Array, hydrate: Hydrator = defaultHydrator, useBigInt = false) {
@@ -161,11 +163,12 @@ export class Unpacker {
     this.useBigInt = useBigInt
   }
 
-  /** Points the cursor at new bytes, keeping the hooks. */
-  reset(bytes: Uint8Array): void {
+  /** Points the cursor at new bytes (`bytes[start, end)`, all of them by default), keeping the hooks. */
+  reset(bytes: Uint8Array, start = 0, end = bytes.length): void {
     this.bytes = bytes
-    this.pos = 0
-    this.end = bytes.length
+    this.pos = start
+    this.end = end
+    this.origin = start
     this.depth = 0
   }
 
@@ -176,12 +179,12 @@ export class Unpacker {
 
   private need(n: number): void {
     if (this.pos + n > this.end) {
-      fail(`truncated PackStream data: need ${n} more bytes at offset ${this.pos}, have ${this.end - this.pos}`)
+      fail(`truncated PackStream data: need ${n} more bytes at offset ${this.pos - this.origin}, have ${this.end - this.pos}`)
     }
   }
 
   private u8(): number {
-    if (this.pos >= this.end) fail(`truncated PackStream data at offset ${this.pos}`)
+    if (this.pos >= this.end) fail(`truncated PackStream data at offset ${this.pos - this.origin}`)
     return this.bytes[this.pos++]!
   }
 
@@ -301,7 +304,7 @@ export class Unpacker {
       case M.MAP_32:
         return this.map(this.u32())
       default:
-        return fail(`unknown PackStream marker 0x${hex(m)} at offset ${this.pos - 1}`)
+        return fail(`unknown PackStream marker 0x${hex(m)} at offset ${this.pos - 1 - this.origin}`)
     }
   }
 
@@ -385,7 +388,7 @@ export class Unpacker {
       case M.STRING_32:
         return this.string(this.u32())
       default:
-        return fail(`map key must be a string, got marker 0x${hex(m)} at offset ${this.pos - 1}`)
+        return fail(`map key must be a string, got marker 0x${hex(m)} at offset ${this.pos - 1 - this.origin}`)
     }
   }
 

@@ -9,7 +9,14 @@
  * stream's records read whole by
  * `driver.executeQuery` (`eager`) and by a `QuerySchema.findAll` that decodes every row (`typed`).
  */
-import { Chunk, Effect, Exit, ManagedRuntime, Scope, Stream } from "effect"
+// by path, as the driver does: through the barrel, esbuild runs the initialisers of every module
+// the barrel names that is also imported dynamically (here Schema, which the typed workload loads)
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Auth from "../../src/Auth.js"
 import type * as Graph from "../../src/Graph.js"
 import * as Neo4jDriver from "../../src/Neo4jDriver.js"

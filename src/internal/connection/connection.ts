@@ -431,15 +431,24 @@ const makeConnection = (
     if (queue.length === 0) checkUnsolicited()
   })
 
-  const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => {
+  /**
+   * Writes the requests queued since the last write, at once when it can: undefined when they
+   * went out (or none were queued), else what is left to do (wait for the socket to drain, emit
+   * the trace first) or the failure.
+   */
+  const flushNow = (): Effect.Effect<void, Neo4jError> | undefined => {
     if (defunct) return Effect.fail(defunct)
-    if (!chunker.pending) return Effect.void
+    if (!chunker.pending) return undefined
     const bytes = chunker.take(allocOutbound)
-    const written = Effect.mapError(socket.write(bytes), die)
-    if (trace === undefined) return written
-    trace.sent(bytes)
-    return Effect.zipRight(trace.emit, written)
-  })
+    if (trace !== undefined) {
+      trace.sent(bytes)
+      return Effect.zipRight(trace.emit, Effect.mapError(socket.write(bytes), die))
+    }
+    const written = socket.writeNow(bytes)
+    return written === true ? undefined : written === false ? Effect.mapError(socket.drained, die) : Effect.fail(die(written))
+  }
+
+  const flush: Effect.Effect<void, Neo4jError> = Effect.suspend(() => flushNow() ?? Effect.void)
 
   const readMore: Effect.Effect<void, Neo4jError> = Effect.flatMap(
     Effect.mapError(socket.read, die),
@@ -453,7 +462,8 @@ const makeConnection = (
     }
   )
 
-  const waitReadable = Effect.mapError(socket.readable, die)
+  // never fails: a socket that ends or fails makes it readable (readNow then tells which)
+  const waitReadable = socket.readable
 
   /**
    * Dispatches messages until `pending` is settled. Bytes already buffered by the socket are read
@@ -511,7 +521,11 @@ const makeConnection = (
 
   const awaitOutcome = (pending: Pending, ready?: () => boolean): Effect.Effect<Outcome | undefined, Neo4jError> =>
     Effect.interruptible(
-      Effect.flatMap(flush, () => (pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readLoop(pending, ready)))
+      Effect.suspend(() => {
+        const answer = pending.outcome !== undefined ? Effect.succeed(pending.outcome) : readLoop(pending, ready)
+        const rest = flushNow()
+        return rest === undefined ? answer : Effect.zipRight(rest, answer)
+      })
     )
   const awaitSome: (pending: Pending, ready: () => boolean) => Effect.Effect<Outcome | undefined, Neo4jError> =
     trace === undefined ? awaitOutcome : (pending, ready) => Effect.ensuring(awaitOutcome(pending, ready), trace.emit)

@@ -400,7 +400,10 @@ export const makeIn = (
         fnConfig?: TransactionFunctionConfig
       ): Effect.Effect<A, E | Neo4jError, R> => {
         // the attempt's scope is handed to the session's steps directly, and put in the context
-        // only for the work (which may use it, as under Effect.scoped)
+        // only for the work (which may use it, as under Effect.scoped), unless the work is the
+        // driver's executeQuery's (run, list, summary), which takes nothing from the context:
+        // `Scope.extend` is 25 Effect operations, a ninth of an executeQuery call's
+        const ownWork = txFunctionApi === Msg.TelemetryApi.ExecuteQuery
         const telemetry: Telemetry = { api: txFunctionApi, done: false }
         const schedule = fnConfig?.retry ?? ctx.retry
         const operation = txFunctionApi === Msg.TelemetryApi.ExecuteQuery
@@ -416,7 +419,10 @@ export const makeIn = (
               (scope) => {
                 Metrics.transactionAttempt(++n > 1 ? lastFailure : undefined)
                 return Effect.flatMap(transactionIn(mode, fnConfig, scope, telemetry, observer), ({ commit, tx }) =>
-                  Effect.flatMap(Scope.extend(work({ run: tx.run }), scope), (a) => Effect.as(commit, a))
+                  Effect.flatMap(
+                    ownWork ? work({ run: tx.run }) as Effect.Effect<A, E> : Scope.extend(work({ run: tx.run }), scope),
+                    (a) => Effect.as(commit, a)
+                  )
                 )
               },
               (scope, exit) => {

@@ -19,6 +19,7 @@ import { Neo4jRecord, RecordShape } from "../../Record.js"
 import * as Msg from "../bolt/messages.js"
 import type { Connection, Outcome, Pending } from "./connection.js"
 import { RecordBodies } from "./recordBodies.js"
+import { fromPull } from "../stream/fromPull.js"
 
 /**
  * What RUN needs.
@@ -338,7 +339,7 @@ export const run = (
           return Stream.fail(new ResultConsumedError({ message: "the records of this result were already read" }))
         }
         streamed = true
-        return Stream.repeatEffectChunkOption(pull).pipe(
+        return fromPull(pull).pipe(
           Stream.ensuring(Effect.ignore(stop))
         )
       })

@@ -17,6 +17,7 @@ import type { Result, ResultSummary } from "../../Result.js"
 import { format } from "../bolt/version.js"
 import type { Connection } from "../connection/connection.js"
 import type { ResultCursor } from "../connection/result.js"
+import { fromPull } from "../stream/fromPull.js"
 
 /**
  * A result plus the controls its owner needs.
@@ -154,7 +155,7 @@ export const make = (
     const error = unreadable()
     if (error) return Stream.fail(error)
     streamed = true
-    return Stream.repeatEffectChunkOption(next).pipe(Stream.tapError(seen), Stream.ensuringWith(finishStream))
+    return fromPull(next).pipe(Stream.tapError(seen), Stream.ensuringWith(finishStream))
   })
 
   // the records stream, read to its end without a Stream: `Stream.runCollect` of a one-batch

@@ -277,7 +277,6 @@ export const retrying = <A, E, R, Out = Duration.Duration, R2 = never>(
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
     retryAfterFirstFailure(
       effect,
-      // built once an attempt failed (~2 KB of schedule objects per call otherwise)
       () =>
         options.schedule !== undefined
           ? retriableFirst(options.schedule)
@@ -287,12 +286,12 @@ export const retrying = <A, E, R, Out = Duration.Duration, R2 = never>(
   )
 
 /**
- * `Effect.retry(effect, schedule)`, with the retry machinery (the schedule itself, a schedule driver, a service
- * provided per attempt: ~20 µs of CPU per call on the benchmark machine) set up only once the
- * first attempt has failed: that failure is then replayed into the schedule, so the schedule sees
- * the same inputs and gives the same delays as under `Effect.retry`. A first attempt that
- * succeeds (nearly all of them) costs one `catchAll`. The attempts are counted for the log lines
- * and the final error.
+ * `Effect.retry(effect, schedule)`, with the retry machinery (the schedule itself, a schedule
+ * driver, a service provided per attempt: ~20 µs of CPU per call on the benchmark machine, and
+ * ~2 KB of schedule objects) set up only once the first attempt has failed: that failure is then
+ * replayed into the schedule, so the schedule sees the same inputs and gives the same delays as
+ * under `Effect.retry`. A first attempt that succeeds (nearly all of them) costs one `catchAll`.
+ * The attempts are counted for the log lines and the final error.
  */
 const retryAfterFirstFailure = <A, E, R, R2>(
   effect: Effect.Effect<A, E, R>,

@@ -139,7 +139,10 @@ export class Dechunker {
   push(bytes: Uint8Array): Array<Uint8Array> {
     this.feed(bytes)
     const out: Array<Uint8Array> = []
-    while (this.next()) out.push(this.msgStart === 0 && this.msgEnd === this.msg.length ? this.msg : this.msg.subarray(this.msgStart, this.msgEnd))
+    while (this.next()) {
+      const { msg, msgEnd, msgStart } = this
+      out.push(msgStart === 0 && msgEnd === msg.length ? msg : msg.subarray(msgStart, msgEnd))
+    }
     return out
   }
 

@@ -46,9 +46,8 @@ const metadataOf = (signature: number, u: Unpacker): Readonly<Record<string, unk
 
 /**
  * Whether a message body (`bytes[start, end)`, all of it by default) is a RECORD (`B1 71`),
- * judged by its first two bytes only: the
- * connection hands such bodies to the result undecoded, and the result decodes them as its
- * consumer reads (`decodeRecord`).
+ * judged by its first two bytes only: the connection hands such bodies to the result undecoded,
+ * and the result decodes them as its consumer reads (`decodeRecordIn`).
  *
  * @since 0.1.0
  * @category decoders
@@ -58,9 +57,9 @@ export const isRecord = (bytes: Uint8Array, start = 0, end = bytes.length): bool
 
 /**
  * Checks a RECORD body's list header (`bytes[start, end)`, all of it by default) without
- * decoding its values: what is wrong with it, or
- * undefined. The connection checks each RECORD as it arrives, so that a garbled framing fails at
- * once; its values are decoded (and checked) when the result's consumer reads them.
+ * decoding its values: what is wrong with it, or undefined. The connection checks each RECORD as
+ * it arrives, so that a garbled framing fails at once; its values are decoded (and checked) when
+ * the result's consumer reads them.
  *
  * @since 0.1.0
  * @category decoders

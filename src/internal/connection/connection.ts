@@ -205,9 +205,9 @@ export interface Connection {
   }
   /**
    * Decodes a RECORD body handed to `onRecord`, which lies in `bytes[start, end)` (the result
-   * keeps a batch's bodies as ranges of the socket reads they arrived in, see result.ts). A
-   * garbled one breaks the connection: it throws
-   * the `ProtocolError`, and the connection is defunct (closed when released). A well-formed one
+   * keeps a batch's bodies as ranges of the socket reads they arrived in, see recordBodies.ts). A
+   * garbled one breaks the connection: it throws the `ProtocolError`, and the connection is
+   * defunct (closed when released). A well-formed one
    * holding a value the driver cannot represent (a DateTime in a zone id this runtime does not
    * know) throws a `BrokenRecordError` and leaves the connection as it was: the whole record was
    * decoded and checked, only its values are lost.
@@ -469,8 +469,8 @@ const makeConnection = (
    * Dispatches messages until `pending` is settled. Bytes already buffered by the socket are read
    * in the same synchronous step (no Effect per read); only an empty socket is waited for. Each
    * step (a socket read into the dechunker, one message dispatched to the head of the queue) is
-   * synchronous, and a read happens only when the dechunker has no message left, so several fibers may run this
-   * loop on one connection at once (two results of one transaction read concurrently): each
+   * synchronous, and a read happens only when the dechunker has no message left, so several
+   * fibers may run this loop on one connection at once (two results of one transaction read concurrently): each
    * dispatches to whichever request heads the queue, and no lock is needed. (A semaphore here cost
    * ~10 Effect operations per awaited answer: 4 per transaction function; bench/e2e op counts.)
    */

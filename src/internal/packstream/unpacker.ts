@@ -163,7 +163,7 @@ export class Unpacker {
     this.useBigInt = useBigInt
   }
 
-  /** Points the cursor at new bytes (`bytes[start, end)`, all of them by default), keeping the hooks. */
+  /** Points the cursor at `bytes[start, end)` (all of them by default), keeping the hooks. */
   reset(bytes: Uint8Array, start = 0, end = bytes.length): void {
     this.bytes = bytes
     this.pos = start

@@ -315,13 +315,13 @@ const makeConnection = (
   }
 
   /** A socket read goes to the dechunker, whose `next()` then steps through its messages. */
-  const takeInbox = (bytes: Uint8Array): void => {
+  const receive = (bytes: Uint8Array): void => {
     // a plain view of the socket's Buffer: `subarray` of a Node Buffer (a message that is not a
     // RECORD is dispatched as a view) goes through its species constructor (FastBuffer): 280 ms
     // of a 3M-record stream's 4.7 s CPU profile (bench/e2e), 160 ms with plain views
     dechunker.feed(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
-  if (rest.length > 0) takeInbox(rest)
+  if (rest.length > 0) receive(rest)
 
   /**
    * Steps to the next message received (then in the dechunker's `msg[msgStart, msgEnd)`): false
@@ -419,7 +419,7 @@ const makeConnection = (
     if (!dechunker.pending && socket.buffered() > 0) {
       const bytes = socket.readNow()
       if (bytes === null || bytes === undefined) return
-      takeInbox(bytes)
+      receive(bytes)
     }
     if (nextMessage() === true) {
       die(new ProtocolError({ message: `the server at ${address} sent a message that answers no request: the connection is closed` }))
@@ -457,7 +457,7 @@ const makeConnection = (
         const head = queue[0]
         return Effect.fail(die(closedError(address, head ? `while waiting for the answer to ${head.name}` : "")))
       }
-      takeInbox(bytes)
+      receive(bytes)
       return Effect.void
     }
   )
@@ -489,7 +489,7 @@ const makeConnection = (
           }
           // ended or failed: `read` gives the failure, or the end of stream
           if (bytes === undefined) return Effect.flatMap(readMore, loop)
-          takeInbox(bytes)
+          receive(bytes)
           continue
         }
         if (stepped !== true) return Effect.fail(stepped)

@@ -47,6 +47,11 @@ export class RecordBodies {
     this.count++
   }
 
+  /** Whether a body is still to be handed out. */
+  hasNext(): boolean {
+    return this.next < this.count
+  }
+
   /**
    * Where a slice from `next` ends: after `maxRecords` bodies, or after the first body that
    * brings their size to `maxBytes` (always at least one body when there is one).

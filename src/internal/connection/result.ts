@@ -216,7 +216,7 @@ export const run = (
         return Effect.succeed(Chunk.unsafeFromArray(out))
       })
 
-      const hasRecords = () => raw.next < raw.count
+      const hasRecords = () => raw.hasNext()
 
       /**
        * Reads the batch in flight (sending PULL n when none is) until records arrived or it ended:
@@ -309,7 +309,7 @@ export const run = (
       const stop: Effect.Effect<void, Neo4jError> = discardRest(conn.settle)
 
       const pull: Effect.Effect<Chunk.Chunk<Neo4jRecord>, Option.Option<Neo4jError>> = Effect.suspend(() =>
-        raw.next < raw.count
+        raw.hasNext()
           ? nextSlice
           : deferred !== undefined
             ? Effect.fail(Option.some(deferred))
@@ -318,10 +318,10 @@ export const run = (
               : Effect.matchEffect(readSome, {
                   onFailure: (e) => {
                     deferred ??= e
-                    return raw.next < raw.count ? nextSlice : Effect.fail(Option.some(e))
+                    return raw.hasNext() ? nextSlice : Effect.fail(Option.some(e))
                   },
                   // a batch without records (has_more and nothing else) is an empty chunk
-                  onSuccess: () => (raw.next < raw.count ? nextSlice : Effect.succeed(Chunk.empty()))
+                  onSuccess: () => (raw.hasNext() ? nextSlice : Effect.succeed(Chunk.empty()))
                 })
       )
 
@@ -368,7 +368,7 @@ export const run = (
         outcome: () => ({ hadRecords, discarded }),
         isDone: () => done && pullPending === undefined,
         inFlight: () => pullPending !== undefined,
-        exhausted: () => done && pullPending === undefined && raw.next >= raw.count && deferred === undefined,
+        exhausted: () => done && pullPending === undefined && !raw.hasNext() && deferred === undefined,
         abandon
       })
     } })
